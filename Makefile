@@ -1,0 +1,52 @@
+# SwiftEAL: the user's entry points. See README.md.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCDIR ?= $(PREFIX)/include/swifteal
+PCDIR ?= $(LIBDIR)/pkgconfig
+SWIFT ?= swift
+SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
+LIB = .build/release/libswifteal.so
+STAGE = $(CURDIR)/.build/stage
+
+.PHONY: all build deps hugepages install uninstall demo check swift-test c-test bench clean stage
+
+all: build
+
+build:
+	$(SWIFT) build $(SWIFT_RELEASE)
+
+deps:
+	@scripts/deps.sh
+
+hugepages:
+	@scripts/hugepages.sh
+
+install: build
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
+	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libswifteal.so
+	install -m 0644 include/*.h $(DESTDIR)$(INCDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
+		pkgconfig/libswifteal.pc.in > $(DESTDIR)$(PCDIR)/libswifteal.pc
+	-[ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ldconfig 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libswifteal.so $(DESTDIR)$(PCDIR)/libswifteal.pc
+	rm -rf $(DESTDIR)$(INCDIR)
+
+# A private install under .build/stage, used by the examples and the benchmark.
+stage: build
+	@$(MAKE) --no-print-directory install PREFIX=$(STAGE) > /dev/null
+
+demo: deps
+	@scripts/hugepages.sh || true
+	@$(MAKE) --no-print-directory stage
+	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig $(MAKE) --no-print-directory -C examples-c run
+
+check: deps
+	@scripts/check.sh
+
+bench: deps stage
+	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig bench/run.sh
+
+clean:
+	rm -rf .build Tests/c/out bench/out examples-c/out

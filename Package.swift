@@ -1,0 +1,46 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// The exported C API carries DPDK 22.11's version nodes and nothing Swift-mangled.
+let versionScript = "\(Context.packageDirectory)/Sources/SwiftEAL/swifteal.map"
+
+let package = Package(
+    name: "SwiftEAL",
+    products: [
+        .library(name: "swifteal", type: .dynamic, targets: ["SwiftEAL"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CNuma", path: "Sources/CNuma"),
+        // Public headers (include/ -> ../../include) and the C that Swift cannot express.
+        .target(
+            name: "CSwiftEAL",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        // C-layout structs that live in shared memory or cross the C boundary internally.
+        .target(
+            name: "CEALShared",
+            dependencies: ["CSwiftEAL"],
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(
+            name: "SwiftEAL",
+            dependencies: ["CSwiftEAL", "CEALShared", "CNuma"],
+            exclude: ["swifteal.map"],
+            cSettings: [.define("_GNU_SOURCE")],
+            swiftSettings: [
+                .swiftLanguageMode(.v5),
+                .enableExperimentalFeature("CImplementation"),
+                .unsafeFlags(["-Xcc", "-D_GNU_SOURCE"]),
+            ],
+            linkerSettings: [
+                .linkedLibrary("numa"),
+                .unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"]),
+            ]
+        ),
+        .testTarget(
+            name: "SwiftEALTests",
+            dependencies: ["SwiftEAL", "CSwiftEAL", "CEALShared"],
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Xcc", "-D_GNU_SOURCE"])]
+        ),
+    ]
+)

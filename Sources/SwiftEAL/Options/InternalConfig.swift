@@ -1,0 +1,77 @@
+import CSwiftEAL
+
+/// A set of CPUs, laid out like `rte_cpuset_t` (glibc `cpu_set_t`, 1024 bits).
+struct CPUSet: Equatable, Sendable {
+    static let capacity = 1024
+    var words = [UInt64](repeating: 0, count: capacity / 64)
+
+    init() {}
+    init<S: Sequence>(_ cpus: S) where S.Element == Int { for c in cpus { insert(c) } }
+
+    mutating func insert(_ cpu: Int) { words[cpu >> 6] |= 1 << UInt64(cpu & 63) }
+    func contains(_ cpu: Int) -> Bool {
+        cpu >= 0 && cpu < Self.capacity && words[cpu >> 6] & (1 << UInt64(cpu & 63)) != 0
+    }
+    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+    var first: Int? { members.first }
+    var members: [Int] { (0..<Self.capacity).filter(contains) }
+}
+
+/// How one lcore is configured by -l/-c/--lcores.
+struct LcoreSetting: Equatable, Sendable {
+    var role: rte_lcore_role_t = ROLE_OFF
+    var cpus = CPUSet()
+}
+
+enum HugeUnlink: Equatable, Sendable { case existing, always, never }
+
+/// The process-local result of option parsing: what `rte_eal_init` was asked for.
+/// DPDK calls this `internal_config`; nothing here is shared with other processes.
+struct InternalConfig: Equatable, Sendable {
+    var lcores = [LcoreSetting](repeating: LcoreSetting(), count: Int(RTE_MAX_LCORE))
+    var lcoresGiven = false                   // -l, -c or --lcores was seen
+    var mainLcore: UInt32? = nil              // --main-lcore
+    var serviceCores: [UInt32] = []           // -s / -S (recorded)
+    var memoryChannels: UInt32 = 0            // -n
+    var memoryRanks: UInt32 = 0               // -r
+    var memoryMB: UInt64 = 0                  // -m
+    var socketMem: [UInt64] = []              // --socket-mem, MB per socket
+    var socketLimit: [UInt64] = []            // --socket-limit, MB per socket
+    var hugeDir: String? = nil                // --huge-dir
+    var filePrefix = "rte"                    // --file-prefix
+    var processType: rte_proc_type_t = RTE_PROC_PRIMARY // --proc-type
+    var inMemory = false                      // --in-memory
+    var singleFileSegments = false            // --single-file-segments
+    var noHuge = false                        // --no-huge
+    var noShconf = false                      // --no-shconf (also implied by --in-memory)
+    var hugeUnlink = HugeUnlink.existing      // --huge-unlink[=existing|always|never]
+    var iovaMode: rte_iova_mode = RTE_IOVA_DC // --iova-mode
+    var logLevels: [(pattern: String, level: UInt32)] = [] // --log-level, in order
+    var baseVirtaddr: UInt64 = 0              // --base-virtaddr
+    var legacyMem = false                     // --legacy-mem
+    var matchAllocations = false              // --match-allocations
+    var noPci = false                         // --no-pci
+    var noTelemetry = false                   // --no-telemetry
+    var noHpet = true
+    var allowList: [String] = []              // -a / --allow
+    var blockList: [String] = []              // -b / --block
+    var vdevs: [String] = []                  // --vdev
+    var drivers: [String] = []                // -d
+    var syslogFacility: String? = nil         // --syslog
+    var mbufPoolOps: String? = nil            // --mbuf-pool-ops-name
+    var vfioIntrMode: rte_intr_mode = RTE_INTR_MODE_NONE
+    var showVersion = false                   // -v
+    var showHelp = false                      // -h / --help
+
+    static func == (a: InternalConfig, b: InternalConfig) -> Bool {
+        a.lcores == b.lcores && a.mainLcore == b.mainLcore && a.filePrefix == b.filePrefix
+            && a.memoryMB == b.memoryMB && a.socketMem == b.socketMem && a.noHuge == b.noHuge
+            && a.inMemory == b.inMemory && a.processType == b.processType
+    }
+
+    /// Enabled lcore ids in ascending order.
+    var enabledLcores: [UInt32] {
+        (0..<UInt32(RTE_MAX_LCORE)).filter { lcores[Int($0)].role == ROLE_RTE }
+    }
+}

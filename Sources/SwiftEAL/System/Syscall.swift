@@ -1,0 +1,72 @@
+import Glibc
+
+/// Calls `body` until it stops failing with EINTR; -1 becomes a thrown `Errno` read
+/// straight after the call.
+@inline(__always)
+func syscall<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) -> T {
+    while true {
+        let r = body()
+        if r == -1 {
+            let e = Errno.current
+            if e == .EINTR { continue }
+            throw e
+        }
+        return r
+    }
+}
+
+/// For pthread-style calls that return the error number instead of setting errno.
+@inline(__always)
+func pthreadCall(_ body: () -> Int32) throws(Errno) {
+    let r = body()
+    if r != 0 { throw Errno(r) }
+}
+
+/// A file descriptor owned by the caller; `close` is explicit, in one place.
+struct FileDescriptor: Equatable {
+    var rawValue: Int32
+
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws(Errno) -> FileDescriptor {
+        let fd = try syscall { Glibc.open(path, flags | O_CLOEXEC, mode) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    func close() { _ = Glibc.close(rawValue) }
+
+    func truncate(_ size: Int) throws(Errno) {
+        _ = try syscall { ftruncate(rawValue, off_t(size)) }
+    }
+
+    /// A whole-file fcntl lock: shared or exclusive, waiting or not.
+    /// Returns false when `wait` is false and another process holds a conflicting lock.
+    func lock(exclusive: Bool, wait: Bool = false) throws(Errno) -> Bool {
+        var fl = flock()
+        fl.l_type = Int16(exclusive ? F_WRLCK : F_RDLCK)
+        fl.l_whence = Int16(SEEK_SET)
+        fl.l_start = 0
+        fl.l_len = 0
+        while true {
+            if fcntl(rawValue, wait ? F_SETLKW : F_SETLK, &fl) == 0 { return true }
+            let e = Errno.current
+            if e == .EINTR { continue }
+            if e == .EAGAIN || e == .EACCES { return false }
+            throw e
+        }
+    }
+
+    func unlock() {
+        var fl = flock()
+        fl.l_type = Int16(F_UNLCK)
+        fl.l_whence = Int16(SEEK_SET)
+        _ = fcntl(rawValue, F_SETLK, &fl)
+    }
+
+    /// Writes the whole buffer, retrying short writes and EINTR.
+    func writeAll(_ bytes: UnsafeRawBufferPointer) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let n = try syscall { Glibc.write(rawValue, bytes.baseAddress! + done, bytes.count - done) }
+            done += n
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/* SwiftEAL: build-time constants, the values of DPDK 22.11's default Linux/x86_64 build. */
+#ifndef _RTE_CONFIG_H_
+#define _RTE_CONFIG_H_
+
+#define RTE_ARCH "x86_64"
+#define RTE_ARCH_64 1
+#define RTE_ARCH_X86 1
+#define RTE_ARCH_X86_64 1
+#define RTE_EXEC_ENV_LINUX 1
+#define RTE_EXEC_ENV_IS_LINUX 1
+#define RTE_EXEC_ENV_IS_FREEBSD 0
+#define RTE_EXEC_ENV_IS_WINDOWS 0
+#define RTE_CACHE_LINE_SIZE 64
+#define RTE_TOOLCHAIN_GCC 1
+#define RTE_HAS_LIBNUMA 1
+#define RTE_EAL_NUMA_AWARE_HUGEPAGES 1
+#define RTE_BACKTRACE 1
+#define RTE_LIB_EAL 1
+
+#define RTE_VER_PREFIX "DPDK"
+#define RTE_VER_YEAR 22
+#define RTE_VER_MONTH 11
+#define RTE_VER_MINOR 11
+#define RTE_VER_SUFFIX ""
+#define RTE_VER_RELEASE 99
+
+#define RTE_MAX_LCORE 128
+#define RTE_MAX_NUMA_NODES 32
+#define RTE_MAX_HEAPS 32
+#define RTE_MAX_MEMSEG_LISTS 128
+#define RTE_MAX_MEMSEG_PER_LIST 8192
+#define RTE_MAX_MEM_MB_PER_LIST 32768
+#define RTE_MAX_MEMSEG_PER_TYPE 32768
+#define RTE_MAX_MEM_MB_PER_TYPE 65536
+#define RTE_MAX_MEM_MB 524288
+#define RTE_MAX_MEMZONE 2560
+#define RTE_MAX_TAILQ 32
+#define RTE_MAX_VFIO_GROUPS 64
+#define RTE_MAX_VFIO_CONTAINERS 64
+#define RTE_LOG_DP_LEVEL RTE_LOG_INFO
+#define RTE_MAX_ETHPORTS 32
+
+#endif

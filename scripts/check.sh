@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make check: Swift Testing suites, the release library, the C suite; one summary line.
+set -u
+cd "$(dirname "$0")/.."
+log=.build/check-swift-test.log
+mkdir -p .build
+
+echo "== swift test"
+swift test 2>&1 | tee "$log" | grep -E '^(✔|✘|􁁛|􀢄)? ?(Suite|Test run)|FAIL|error:|✘' | grep -v '^✔ Test "' | tail -n 60
+st=${PIPESTATUS[0]}
+total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | grep -Eo '[0-9]+')
+total=${total:-0}
+sfailed=$(grep -Ec '^✘ Test .*(failed|recorded)' "$log")
+if [ "$st" -ne 0 ] && [ "$sfailed" -eq 0 ]; then sfailed=1; fi
+spassed=$((total - sfailed)); [ $spassed -lt 0 ] && spassed=0
+echo "swift test: $spassed passed, $sfailed failed"
+
+echo "== release library"
+if ! make --no-print-directory build > .build/check-build.log 2>&1; then
+	tail -n 30 .build/check-build.log
+	echo "$spassed passed, $((sfailed + 1)) failed"
+	exit 1
+fi
+
+echo "== C suite"
+Tests/c/run.sh | tee .build/check-c.log
+cline=$(grep -E '^C suite: [0-9]+ passed, [0-9]+ failed' .build/check-c.log | tail -n 1)
+cpassed=$(echo "$cline" | awk '{print $3}'); cpassed=${cpassed:-0}
+cfailed=$(echo "$cline" | awk '{print $5}'); cfailed=${cfailed:-1}
+
+p=$((spassed + cpassed))
+f=$((sfailed + cfailed))
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, when it is missing (Debian, as root).
+set -eu
+need=()
+dpkg -s libdpdk-dev > /dev/null 2>&1 || need+=(libdpdk-dev)
+dpkg -s libnuma-dev > /dev/null 2>&1 || need+=(libnuma-dev)
+command -v pkg-config > /dev/null 2>&1 || need+=(pkg-config)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2
+	exit 1
+fi
+echo "installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
