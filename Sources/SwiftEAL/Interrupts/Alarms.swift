@@ -1,0 +1,219 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// One pending alarm, in a list sorted by deadline (equal deadlines keep their
+/// order of arrival).
+struct AlarmEntry {
+    var next: UnsafeMutablePointer<AlarmEntry>?
+    /// CLOCK_MONOTONIC nanoseconds.
+    var deadline: UInt64
+    var fn: rte_eal_alarm_callback
+    var arg: UnsafeMutableRawPointer?
+    /// Set while its callback runs on the interrupt thread.
+    var executing: Bool
+}
+
+typealias AlarmPtr = UnsafeMutablePointer<AlarmEntry>
+
+/// The alarm list and the timerfd the interrupt thread waits on for it.
+struct AlarmState {
+    var lock = pthread_mutex_t()
+    var head: AlarmPtr? = nil
+    var timerfd: Int32 = -1
+    var handle: IntrHandlePtr? = nil
+    /// The interrupt thread's pthread_self() while it runs an alarm.
+    var runner = pthread_t()
+}
+
+typealias AlarmStatePtr = UnsafeMutablePointer<AlarmState>
+
+let alarmState: AlarmStatePtr = {
+    let s = AlarmStatePtr.allocate(capacity: 1)
+    s.initialize(to: AlarmState())
+    pthread_mutex_init(&s.pointee.lock, nil)
+    return s
+}()
+
+extension UnsafeMutablePointer where Pointee == AlarmState {
+    @inline(__always) func lock() { pthread_mutex_lock(&pointee.lock) }
+    @inline(__always) func unlock() { pthread_mutex_unlock(&pointee.lock) }
+
+    /// Points the timerfd at the head's deadline (absolute). Lock held.
+    func arm() -> Int32 {
+        guard let first = pointee.head else { return 0 }
+        var t = itimerspec()
+        t.it_value.tv_sec = Int(first.pointee.deadline / 1_000_000_000)
+        t.it_value.tv_nsec = Int(first.pointee.deadline % 1_000_000_000)
+        return timerfd_settime(pointee.timerfd, Int32(TFD_TIMER_ABSTIME), &t, nil)
+    }
+
+    /// Takes a off the list. Lock held.
+    func unlink(_ a: AlarmPtr) {
+        if pointee.head == a { pointee.head = a.pointee.next; return }
+        var c = pointee.head
+        while let cur = c {
+            if cur.pointee.next == a { cur.pointee.next = a.pointee.next; return }
+            c = cur.pointee.next
+        }
+    }
+}
+
+@inline(__always)
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+/// The interrupt callback of the alarm timerfd: runs every alarm that is due, in
+/// deadline order, each without the lock held, then re-arms for the next one.
+private func alarmsDue(_: UnsafeMutableRawPointer?) {
+    let s = alarmState
+    s.lock()
+    s.pointee.runner = pthread_self()
+    while let a = s.pointee.head, a.pointee.deadline <= monotonicNanoseconds() {
+        a.pointee.executing = true
+        let fn = a.pointee.fn
+        let arg = a.pointee.arg
+        s.unlock()
+        fn(arg)
+        s.lock()
+        // Alarms set by the callback may now come before it.
+        s.unlink(a)
+        a.deallocate()
+    }
+    if s.arm() < 0 {
+        ealLog(4, "Cannot arm the alarm timer: \(String(cString: strerror(errno)))")
+    }
+    s.unlock()
+}
+
+enum Alarms {
+    /// The longest alarm DPDK accepts, in microseconds.
+    static let maxMicroseconds: UInt64 = UInt64.max - 1_000_000
+
+    static func set(us: UInt64, _ fn: rte_eal_alarm_callback, _ arg: UnsafeMutableRawPointer?) throws(Errno) {
+        let s = alarmState
+        let a = AlarmPtr.allocate(capacity: 1)
+        let now = monotonicNanoseconds()
+        let (ns, o1) = us.multipliedReportingOverflow(by: 1000)
+        let (deadline, o2) = now.addingReportingOverflow(ns)
+        a.initialize(to: AlarmEntry(next: nil, deadline: (o1 || o2) ? UInt64.max : deadline,
+                                    fn: fn, arg: arg, executing: false))
+        s.lock()
+        if s.pointee.timerfd < 0 {
+            s.unlock()
+            a.deallocate()
+            ealLog(4, "rte_eal_alarm_set: alarms are not initialised (rte_eal_init)")
+            throw .ENOTSUP
+        }
+        // After every alarm due no later than this one.
+        if let h = s.pointee.head, h.pointee.deadline <= a.pointee.deadline {
+            var cur = h
+            while let n = cur.pointee.next, n.pointee.deadline <= a.pointee.deadline { cur = n }
+            a.pointee.next = cur.pointee.next
+            cur.pointee.next = a
+            s.unlock()
+            return
+        }
+        a.pointee.next = s.pointee.head
+        s.pointee.head = a
+        let r = s.arm()
+        let e = errno
+        s.unlock()
+        if r < 0 { throw Errno(e) }
+    }
+
+    /// Removes matching alarms; waits for one running on another thread. Returns the
+    /// count removed and whether a match is the caller's own running alarm.
+    static func cancel(_ fn: rte_eal_alarm_callback, _ arg: UnsafeMutableRawPointer?) -> (Int32, Bool) {
+        let s = alarmState
+        var count: Int32 = 0
+        var selfRunning = false
+        while true {
+            var waiting = false
+            var freed: AlarmPtr? = nil
+            s.lock()
+            var prev: AlarmPtr? = nil
+            var c = s.pointee.head
+            while let a = c {
+                c = a.pointee.next
+                if sameFunction(a.pointee.fn, fn) && (arg == anyCallbackArg || a.pointee.arg == arg) {
+                    if !a.pointee.executing {
+                        if let p = prev { p.pointee.next = a.pointee.next } else { s.pointee.head = a.pointee.next }
+                        a.pointee.next = freed
+                        freed = a
+                        count += 1
+                        continue
+                    }
+                    if pthread_equal(s.pointee.runner, pthread_self()) != 0 {
+                        selfRunning = true
+                    } else {
+                        waiting = true
+                    }
+                }
+                prev = a
+            }
+            s.unlock()
+            while let a = freed {
+                freed = a.pointee.next
+                a.deallocate()
+            }
+            if !waiting { return (count, selfRunning) }
+            sched_yield()
+        }
+    }
+}
+
+/// Creates the alarm timerfd and registers it with the interrupt thread.
+func alarmsInit() throws(Errno) {
+    let s = alarmState
+    if s.pointee.timerfd >= 0 { return }
+    let fd = try syscall { timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC)) }
+    let h: IntrHandlePtr
+    do { h = try IntrHandle.allocate(flags: 0) } catch { close(fd); throw error }
+    h.pointee.type = RTE_INTR_HANDLE_ALARM.rawValue
+    h.pointee.fd = fd
+    do {
+        try IntrSources.register(h, alarmsDue, nil)
+    } catch {
+        IntrHandle.release(h)
+        close(fd)
+        throw error
+    }
+    s.lock()
+    s.pointee.timerfd = fd
+    s.pointee.handle = h
+    s.unlock()
+}
+
+/// Unregisters the timerfd, closes it and drops every pending alarm.
+func alarmsCleanup() {
+    let s = alarmState
+    s.lock()
+    let fd = s.pointee.timerfd
+    let h = s.pointee.handle
+    s.pointee.timerfd = -1
+    s.pointee.handle = nil
+    var c = s.pointee.head
+    s.pointee.head = nil
+    s.unlock()
+    while let a = c {
+        c = a.pointee.next
+        a.deallocate()
+    }
+    guard let h, fd >= 0 else { return }
+    while true {
+        do {
+            _ = try IntrSources.unregister(fd: fd, alarmsDue, anyCallbackArg)
+            break
+        } catch {
+            if error != .EAGAIN { break }
+            if onInterruptThread() { break }
+            sched_yield()
+        }
+    }
+    IntrHandle.release(h)
+    close(fd)
+}

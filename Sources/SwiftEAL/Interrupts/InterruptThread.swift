@@ -1,0 +1,239 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// Bytes the thread reads from a ready fd before running its callbacks, by handle
+/// type; 0 means the callbacks drain the fd themselves.
+@inline(__always)
+private func readSize(_ type: UInt32) -> Int {
+    switch type {
+    case RTE_INTR_HANDLE_UIO.rawValue, RTE_INTR_HANDLE_UIO_INTX.rawValue:
+        return 4 // the UIO interrupt count
+    case RTE_INTR_HANDLE_ALARM.rawValue,
+         RTE_INTR_HANDLE_VFIO_LEGACY.rawValue, RTE_INTR_HANDLE_VFIO_MSI.rawValue,
+         RTE_INTR_HANDLE_VFIO_MSIX.rawValue:
+        return 8 // timerfd expirations / eventfd counter
+    case RTE_INTR_HANDLE_VFIO_REQ.rawValue, RTE_INTR_HANDLE_VDEV.rawValue,
+         RTE_INTR_HANDLE_EXT.rawValue, RTE_INTR_HANDLE_DEV_EVENT.rawValue:
+        return 0
+    default:
+        return 1
+    }
+}
+
+/// Serves one ready fd: reads it as its type asks, then runs its callbacks in order,
+/// each without the lock held. Returns true when the wait list must be rebuilt.
+/// Allocation-free: the source list is walked in place.
+@inline(__always)
+private func dispatch(_ s: IntrStatePtr, fd: Int32) -> Bool {
+    s.lock()
+    guard let src = s.source(fd: fd) else { s.unlock(); return false }
+    src.pointee.active = true
+    let size = readSize(src.pointee.handle.pointee.type)
+    s.unlock()
+
+    var call = size == 0
+    if size > 0 {
+        var buf: (UInt64, UInt64) = (0, 0)
+        let r = withUnsafeMutableBytes(of: &buf) { read(fd, $0.baseAddress, size) }
+        if r < 0 {
+            let e = errno
+            if e == EINTR || e == EAGAIN {
+                s.lock(); src.pointee.active = false; s.unlock()
+                return false
+            }
+            ealLog(4, "Error reading from file descriptor \(fd): \(String(cString: strerror(e)))")
+            // Unplugged or broken: it stops being a source.
+            s.lock(); s.unlink(src); s.unlock()
+            freeSource(src)
+            return true
+        } else if r == 0 {
+            ealLog(4, "Read nothing from file descriptor \(fd)")
+        } else {
+            call = true
+        }
+    }
+
+    s.lock()
+    if call {
+        var c = src.pointee.first
+        while let cb = c {
+            if !cb.pointee.pendingDelete {
+                let fn = cb.pointee.fn
+                let arg = cb.pointee.arg
+                s.unlock()
+                fn(arg)
+                s.lock()
+            }
+            c = cb.pointee.next
+        }
+    }
+    src.pointee.active = false
+    if src.pointee.pending == 0 {
+        s.unlock()
+        return false
+    }
+    // Take the callbacks marked by unregister_pending off the list.
+    var removed: CallbackPtr? = nil
+    var prev: CallbackPtr? = nil
+    var c = src.pointee.first
+    while let cb = c {
+        c = cb.pointee.next
+        if cb.pointee.pendingDelete {
+            if let p = prev { p.pointee.next = cb.pointee.next } else { src.pointee.first = cb.pointee.next }
+            if src.pointee.last == cb { src.pointee.last = prev }
+            cb.pointee.next = removed
+            removed = cb
+        } else {
+            prev = cb
+        }
+    }
+    src.pointee.pending = 0
+    let empty = src.pointee.first == nil
+    if empty { s.unlink(src) }
+    s.unlock()
+    // Their unregister callbacks run unlocked, oldest first is not promised.
+    while let cb = removed {
+        removed = cb.pointee.next
+        if let ucb = cb.pointee.ucb {
+            ucb(OpaquePointer(src.pointee.handle), cb.pointee.arg)
+        }
+        cb.deallocate()
+    }
+    if empty { freeSource(src) }
+    return empty
+}
+
+/// A fresh epoll set: the wake-up pipe plus every source's fd. Nil when stopping.
+private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
+    let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+    if epfd < 0 {
+        ealLog(4, "Cannot create epoll instance: \(String(cString: strerror(errno)))")
+        return nil
+    }
+    var ev = epoll_event()
+    ev.events = EPOLLIN.rawValue | EPOLLPRI.rawValue
+    ev.data.fd = s.pointee.pipeRead
+    _ = epoll_ctl(epfd, EPOLL_CTL_ADD, s.pointee.pipeRead, &ev)
+    s.lock()
+    if s.pointee.stopping {
+        s.unlock()
+        close(epfd)
+        return nil
+    }
+    var cur = s.pointee.sources
+    while let src = cur {
+        var e = epoll_event()
+        e.events = EPOLLIN.rawValue | EPOLLPRI.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue
+        e.data.fd = src.pointee.fd
+        if epoll_ctl(epfd, EPOLL_CTL_ADD, src.pointee.fd, &e) < 0 {
+            ealLog(4, "Error adding fd \(src.pointee.fd) epoll_ctl, \(String(cString: strerror(errno)))")
+        }
+        cur = src.pointee.next
+    }
+    s.unlock()
+    return epfd
+}
+
+/// Empties the wake-up pipe (non-blocking).
+private func drainPipe(_ fd: Int32) {
+    var buf: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    while withUnsafeMutableBytes(of: &buf, { read(fd, $0.baseAddress, $0.count) }) > 0 {}
+}
+
+/// The body of eal-intr-thread: wait, serve, and rebuild the wait list whenever the
+/// pipe says the sources changed; return when interruptsCleanup asks.
+private func intrThreadMain(_ s: IntrStatePtr) {
+    s.pointee.threadSelf = pthread_self()
+    guard let events = s.pointee.events else { return }
+    let pipeFd = s.pointee.pipeRead
+    while let epfd = buildWaitList(s) {
+        var rebuild = false
+        while !rebuild {
+            let n = epoll_wait(epfd, events, IntrState.eventCapacity, -1)
+            if n < 0 {
+                if errno == EINTR { continue }
+                ealLog(4, "epoll_wait on the interrupt set failed: \(String(cString: strerror(errno)))")
+                rebuild = true
+                break
+            }
+            var i = 0
+            while i < Int(n) {
+                let fd = events[i].data.fd
+                if fd == pipeFd {
+                    drainPipe(fd)
+                    rebuild = true
+                } else if dispatch(s, fd: fd) {
+                    rebuild = true
+                }
+                i += 1
+            }
+        }
+        close(epfd)
+    }
+}
+
+/// Creates the wake-up pipe and starts eal-intr-thread (rte_eal_init step 8).
+func interruptsInit() throws(Errno) {
+    let s = intrState
+    if s.pointee.running { return }
+    var fds: (Int32, Int32) = (-1, -1)
+    _ = try withUnsafeMutableBytes(of: &fds) { (p) throws(Errno) -> Int32 in
+        try syscall { pipe2(p.baseAddress!.assumingMemoryBound(to: Int32.self), O_CLOEXEC | O_NONBLOCK) }
+    }
+    let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(IntrState.eventCapacity))
+    s.lock()
+    s.pointee.pipeRead = fds.0
+    s.pointee.pipeWrite = fds.1
+    s.pointee.stopping = false
+    s.pointee.events = events
+    s.pointee.running = true
+    s.unlock()
+    do {
+        s.pointee.thread = try spawnThread(name: "eal-intr-thread") { intrThreadMain(intrState) }
+    } catch {
+        close(fds.0); close(fds.1)
+        s.pointee.pipeRead = -1; s.pointee.pipeWrite = -1
+        events.deallocate()
+        s.pointee.events = nil
+        s.pointee.running = false
+        ealLog(4, "Failed to create thread for interrupt handling")
+        throw error
+    }
+}
+
+/// Stops and joins eal-intr-thread, closes the pipe and frees every source.
+func interruptsCleanup() {
+    let s = intrState
+    if s.pointee.running {
+        s.lock()
+        s.pointee.stopping = true
+        s.unlock()
+        _ = s.wake()
+        pthread_join(s.pointee.thread, nil)
+        s.pointee.running = false
+        s.pointee.threadSelf = pthread_t()
+    }
+    s.lock()
+    if s.pointee.pipeRead >= 0 { close(s.pointee.pipeRead) }
+    if s.pointee.pipeWrite >= 0 { close(s.pointee.pipeWrite) }
+    s.pointee.pipeRead = -1
+    s.pointee.pipeWrite = -1
+    var cur = s.pointee.sources
+    s.pointee.sources = nil
+    s.pointee.events?.deallocate()
+    s.pointee.events = nil
+    s.unlock()
+    while let src = cur {
+        cur = src.pointee.next
+        freeSource(src)
+    }
+    EpollTLS.closeCurrent()
+}
+
+/// True on eal-intr-thread.
+@inline(__always)
+func onInterruptThread() -> Bool {
+    let s = intrState
+    return s.pointee.running && pthread_equal(s.pointee.threadSelf, pthread_self()) != 0
+}
