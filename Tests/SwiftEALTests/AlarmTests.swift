@@ -1,0 +1,190 @@
+import CSwiftEAL
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+@testable import SwiftEAL
+
+/// Where alarm callbacks write down what happened.
+final class AlarmLog: @unchecked Sendable {
+    let lock = NSLock()
+    var fired: [(tag: Int, lateNs: Int64)] = []
+    var deadlines: [Int: UInt64] = [:]
+    var cancelResult: (Int32, Int32)? = nil
+    let count = Atomic<Int>(0)
+
+    func note(_ tag: Int) {
+        let now = monotonicNanoseconds()
+        lock.lock()
+        fired.append((tag, Int64(bitPattern: now &- (deadlines[tag] ?? now))))
+        lock.unlock()
+        count.add(1, ordering: .sequentiallyConsistent)
+    }
+}
+
+/// Each alarm's argument: its log and its tag.
+struct AlarmArg { unowned let log: AlarmLog; let tag: Int }
+
+private let noting: rte_eal_alarm_callback = { raw in
+    let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
+    a.log.note(a.tag)
+}
+
+private let nothing: rte_eal_alarm_callback = { _ in }
+
+extension InterruptSubsystem {
+@Suite(.serialized) struct Alarms {
+    init() throws {
+        try interruptsInit()
+        try alarmsInit()
+    }
+
+    @Test func badInputGetsDPDKErrors() {
+        RteErrno.set(0)
+        #expect(rte_eal_alarm_set(0, nothing, nil) == -EINVAL)
+        #expect(rte_eal_alarm_set(1, nil, nil) == -EINVAL)
+        #expect(rte_eal_alarm_set(UInt64.max, nothing, nil) == -EINVAL)
+        #expect(rte_eal_alarm_set(UInt64.max - 1_000_000 + 1, nothing, nil) == -EINVAL)
+        #expect(RteErrno.value == 0)
+        #expect(rte_eal_alarm_cancel(nil, nil) == -1)
+        #expect(RteErrno.value == EINVAL)
+        RteErrno.set(0)
+        #expect(rte_eal_alarm_cancel(nothing, nil) == 0)
+        #expect(RteErrno.value == ENOENT)
+        // The longest accepted alarm is accepted, and cancelled.
+        #expect(rte_eal_alarm_set(UInt64.max - 1_000_000, nothing, nil) == 0)
+        #expect(rte_eal_alarm_set(1_000_000, nothing, nil) == 0)
+        #expect(rte_eal_alarm_set(1_000_000, nothing, UnsafeMutableRawPointer(bitPattern: 5)) == 0)
+        RteErrno.set(0)
+        #expect(rte_eal_alarm_cancel(nothing, nil) == 2)
+        #expect(RteErrno.value == 0)
+        #expect(rte_eal_alarm_cancel(nothing, UnsafeMutableRawPointer(bitPattern: -1)) == 1)
+    }
+
+    @Test func alarmsFireInDeadlineOrderOnceAndNeverEarly() {
+        let log = AlarmLog()
+        let delays: [UInt64] = [30_000, 5_000, 20_000, 10_000, 10_000, 1_000, 25_000, 15_000]
+        let args = UnsafeMutablePointer<AlarmArg>.allocate(capacity: delays.count)
+        defer { args.deallocate() }
+        for (i, us) in delays.enumerated() {
+            (args + i).initialize(to: AlarmArg(log: log, tag: i))
+            log.lock.lock()
+            log.deadlines[i] = monotonicNanoseconds() + us * 1000
+            log.lock.unlock()
+            #expect(rte_eal_alarm_set(us, noting, args + i) == 0)
+        }
+        #expect(waitUntil(2) { log.count.load(ordering: .sequentiallyConsistent) == delays.count })
+        usleep(50_000)
+        log.lock.lock(); let fired = log.fired; log.lock.unlock()
+        #expect(fired.count == delays.count)
+        // Order of deadlines; the two equal delays keep their order of setting.
+        #expect(fired.map(\.tag) == [5, 1, 3, 4, 7, 2, 6, 0])
+        for f in fired { #expect(f.lateNs >= 0, "alarm \(f.tag) fired \(-f.lateNs) ns early") }
+        #expect(alarmState.pointee.head == nil)
+    }
+
+    @Test func cancelFromAnotherThreadAndFromTheCallback() {
+        let log = AlarmLog()
+        let args = UnsafeMutablePointer<AlarmArg>.allocate(capacity: 1)
+        defer { args.deallocate() }
+        args.initialize(to: AlarmArg(log: log, tag: 1))
+        // From another thread: the count removed, nothing fires.
+        for _ in 0..<3 { #expect(rte_eal_alarm_set(50_000, noting, args) == 0) }
+        #expect(rte_eal_alarm_set(50_000, noting, nil) == 0)
+        #expect(rte_eal_alarm_cancel(noting, args) == 3)
+        #expect(rte_eal_alarm_cancel(noting, UnsafeMutableRawPointer(bitPattern: -1)) == 1)
+        usleep(80_000)
+        #expect(log.count.load(ordering: .sequentiallyConsistent) == 0)
+
+        // From inside: cancelling itself is EINPROGRESS, its later twin is removed.
+        let selfCancel: rte_eal_alarm_callback = { raw in
+            let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
+            RteErrno.set(0)
+            let n = rte_eal_alarm_cancel(selfCancelFn, raw)
+            a.log.lock.lock(); a.log.cancelResult = (n, RteErrno.value); a.log.lock.unlock()
+            a.log.count.add(1, ordering: .sequentiallyConsistent)
+        }
+        selfCancelFn = selfCancel
+        #expect(rte_eal_alarm_set(1_000, selfCancel, args) == 0)
+        #expect(rte_eal_alarm_set(200_000, selfCancel, args) == 0)
+        #expect(waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 1 })
+        usleep(250_000)
+        #expect(log.count.load(ordering: .sequentiallyConsistent) == 1)
+        log.lock.lock(); let r = log.cancelResult; log.lock.unlock()
+        #expect(r?.0 == 1)
+        #expect(r?.1 == EINPROGRESS)
+    }
+
+    @Test func cancelWaitsForARunningAlarm() {
+        let slow: rte_eal_alarm_callback = { raw in
+            let flag = raw!.assumingMemoryBound(to: Int.self)
+            flag.pointee = 1
+            usleep(50_000)
+            flag.pointee = 2
+        }
+        let flag = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        defer { flag.deallocate() }
+        flag.pointee = 0
+        #expect(rte_eal_alarm_set(1_000, slow, flag) == 0)
+        #expect(waitUntil { flag.pointee == 1 })
+        RteErrno.set(0)
+        #expect(rte_eal_alarm_cancel(slow, flag) == 0)
+        #expect(flag.pointee == 2) // it returned only once the callback had finished
+        #expect(RteErrno.value == ENOENT)
+    }
+
+    @Test func alarmSetFromInsideACallbackFires() {
+        let log = AlarmLog()
+        let args = UnsafeMutablePointer<AlarmArg>.allocate(capacity: 2)
+        defer { args.deallocate() }
+        args.initialize(to: AlarmArg(log: log, tag: 1))
+        (args + 1).initialize(to: AlarmArg(log: log, tag: 2))
+        let chaining: rte_eal_alarm_callback = { raw in
+            let a = raw!.assumingMemoryBound(to: AlarmArg.self)
+            a.pointee.log.note(a.pointee.tag)
+            if a.pointee.tag == 1 { _ = rte_eal_alarm_set(1, noting, a + 1) }
+        }
+        #expect(rte_eal_alarm_set(2_000, chaining, args) == 0)
+        #expect(waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 2 })
+        log.lock.lock(); let tags = log.fired.map(\.tag); log.lock.unlock()
+        #expect(tags == [1, 2])
+    }
+
+    @Test func thousandAlarmsSetAndCancelledFromTwoThreadsLeaveNone() async {
+        let fired = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        fired.pointee = 0
+        defer { fired.deallocate() }
+        let worker: @Sendable (Int) -> Void = { id in
+            let key = UnsafeMutableRawPointer(bitPattern: 0x1000 + id)
+            for i in 0..<500 {
+                _ = rte_eal_alarm_set(UInt64(200_000 + (i % 7) * 1000), nothing, key)
+            }
+            var removed = 0
+            while removed < 500 {
+                let n = Int(rte_eal_alarm_cancel(nothing, key))
+                removed += n
+                if n == 0 { break }
+            }
+            precondition(removed == 500, "thread \(id) removed \(removed)")
+        }
+        let threads = (0..<2).map { id in Thread { worker(id) } }
+        let done = Atomic<Int>(0)
+        _ = done
+        threads.forEach { $0.start() }
+        #expect(waitUntil(10) { threads.allSatisfy { $0.isFinished } })
+        #expect(alarmState.pointee.head == nil)
+    }
+
+    @Test func cleanupDropsPendingAlarmsAndClosesTheTimer() throws {
+        #expect(rte_eal_alarm_set(5_000_000, nothing, nil) == 0)
+        let before = openFdCount()
+        alarmsCleanup()
+        #expect(openFdCount() == before - 1)
+        #expect(alarmState.pointee.head == nil)
+        #expect(rte_eal_alarm_set(1_000, nothing, nil) < 0)
+        try alarmsInit()
+    }
+}
+}
+
+nonisolated(unsafe) private var selfCancelFn: rte_eal_alarm_callback? = nil
