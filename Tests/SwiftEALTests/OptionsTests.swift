@@ -167,8 +167,9 @@ struct OptionsTests {
     func misc() throws {
         #expect(config(["--log-level", "8"])?.logLevelArgs == ["8"])
         #expect(config(["--log-level=lib.eal:debug", "--log-level=pmd.*,7"])?.logLevelArgs.count == 2)
-        #expect(refused(["--log-level=9"]) == ["invalid parameters for --log-level"])
-        #expect(refused(["--log-level=lib.eal:loud"]) == ["invalid parameters for --log-level"])
+        // DPDK reports a malformed --log-level and carries on without it
+        #expect(config(["--log-level=lib.eal:loud"])?.logLevelArgs == [])
+        #expect(config(["--log-level=0"])?.logLevelArgs == [])
         #expect(config(["-a", "0000:01:00.0", "-a", "0000:02:00.0"])?.allowList.count == 2)
         #expect(config(["--block", "0000:01:00.0"])?.blockList == ["0000:01:00.0"])
         #expect(refused(["-a", "x", "-b", "y"]) == ["Options allow (-a) and block (-b) can't be used at the same time"])

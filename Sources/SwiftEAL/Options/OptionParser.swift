@@ -125,10 +125,13 @@ enum OptionParser {
             default: return OptionError("invalid parameters for --iova-mode")
             }
         case .logLevel:
-            guard parseLogLevelOption(value) != nil else {
-                return OptionError("invalid parameters for --log-level")
+            // DPDK reads --log-level in an early pass that reports a bad value and
+            // carries on; init does not fail on it.
+            if parseLogLevelOption(value) != nil {
+                c.logLevelArgs.append(value)
+            } else {
+                ealLog(4, "invalid parameters for --log-level")
             }
-            c.logLevelArgs.append(value)
         case .baseVirtaddr:
             guard let addr = OptionValues.hex(value), addr != 0 else {
                 return OptionError("invalid parameter for --base-virtaddr")
