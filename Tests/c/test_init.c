@@ -26,6 +26,10 @@ static int child_init(int argc, char **argv)
 	int ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		return 10 + rte_errno % 100;
+	/* the caller's own options start at argv[ret] */
+	if (ret + 1 < argc && strcmp(argv[ret + 1], "--check-secondary") == 0 &&
+	    rte_eal_process_type() != RTE_PROC_SECONDARY)
+		return 5;
 	if (getenv("HOLD_FD")) {
 		/* tell the parent init is done, then wait until it closes the pipe */
 		int fd = atoi(getenv("HOLD_FD"));
@@ -128,6 +132,15 @@ static void second_primary(void)
 		"--proc-type", "primary", NULL };
 	int st = run_child(second);
 	CHECK(st >= 10); /* refused */
+
+	/* secondaries attach to the running primary's config */
+	static const char *const sec[] = { "-l", "1", BASE, "--file-prefix", "ti_two",
+		"--proc-type", "secondary", "--", "--check-secondary", NULL };
+	CHECK_EQ(run_child(sec), 0);
+	static const char *const autosec[] = { "-l", "1", BASE, "--file-prefix", "ti_two",
+		"--proc-type", "auto", "--", "--check-secondary", NULL };
+	CHECK_EQ(run_child(autosec), 0);
+	CHECK_EQ(rte_eal_primary_proc_alive(path), 1); /* a secondary's exit leaves the primary's lock */
 
 	close(hold[1]); /* let the first one clean up and exit */
 	int wst;
