@@ -150,29 +150,30 @@ extension InterruptSubsystem {
         #expect(tags == [1, 2])
     }
 
-    @Test func thousandAlarmsSetAndCancelledFromTwoThreadsLeaveNone() async {
-        let fired = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        fired.pointee = 0
-        defer { fired.deallocate() }
+    @Test func thousandAlarmsSetAndCancelledFromTwoThreadsLeaveNone() {
+        // Two threads interleave: set alarm i, cancel alarm i-1, each with its own
+        // argument; every cancel must find exactly the alarm it is after.
+        let failures = Atomic<Int>(0)
         let worker: @Sendable (Int) -> Void = { id in
-            let key = UnsafeMutableRawPointer(bitPattern: 0x1000 + id)
-            for i in 0..<500 {
-                _ = rte_eal_alarm_set(UInt64(200_000 + (i % 7) * 1000), nothing, key)
-            }
             var removed = 0
-            while removed < 500 {
-                let n = Int(rte_eal_alarm_cancel(nothing, key))
-                removed += n
-                if n == 0 { break }
+            for i in 0..<500 {
+                let key = UnsafeMutableRawPointer(bitPattern: 0x10000 * (id + 1) + i + 1)
+                if rte_eal_alarm_set(UInt64(100_000 + (i % 7) * 1000), nothing, key) != 0 {
+                    failures.add(1, ordering: .relaxed)
+                }
+                if i > 0 {
+                    removed += Int(rte_eal_alarm_cancel(nothing, UnsafeMutableRawPointer(bitPattern: 0x10000 * (id + 1) + i)))
+                }
             }
-            precondition(removed == 500, "thread \(id) removed \(removed)")
+            removed += Int(rte_eal_alarm_cancel(nothing, UnsafeMutableRawPointer(bitPattern: 0x10000 * (id + 1) + 500)))
+            if removed != 500 { failures.add(1, ordering: .relaxed) }
         }
         let threads = (0..<2).map { id in Thread { worker(id) } }
-        let done = Atomic<Int>(0)
-        _ = done
         threads.forEach { $0.start() }
         #expect(waitUntil(10) { threads.allSatisfy { $0.isFinished } })
-        #expect(alarmState.pointee.head == nil)
+        #expect(failures.load(ordering: .relaxed) == 0)
+        alarmState.lock(); let left = alarmState.pointee.head; alarmState.unlock()
+        #expect(left == nil)
     }
 
     @Test func cleanupDropsPendingAlarmsAndClosesTheTimer() throws {

@@ -56,7 +56,15 @@ enum InitSequence {
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
 
         // lcores: timersInit/lcoresInit land with the Lcore subsystem.
-        // interrupts: interruptsInit/alarmsInit land with the Interrupts subsystem.
+        // interrupts: the interrupt thread, then the alarm timerfd it serves.
+        try step("Cannot init interrupt-handling thread") { () throws(Errno) -> (() -> Void)? in
+            try interruptsInit()
+            return { interruptsCleanup() }
+        }
+        try step("Cannot init alarm") { () throws(Errno) -> (() -> Void)? in
+            try alarmsInit()
+            return { alarmsCleanup() }
+        }
 
         if let m = EALState.shared, type == RTE_PROC_PRIMARY {
             m.config.pointee.main_lcore = config.mainLcore ?? 0
