@@ -1,0 +1,242 @@
+/*
+ * Alarms seen from C: bad input, deadline order, once each and never early,
+ * cancel (count, from another thread while one runs, from inside a callback),
+ * an alarm set from its own callback, and 1,000 alarms set and cancelled
+ * concurrently from two threads leaving none behind.
+ */
+#define ALLOW_EXPERIMENTAL_API
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_alarm.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_interrupts.h>
+
+#include "check.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int wait_for(volatile int *v, int want, int ms)
+{
+	uint64_t end = now_ns() + (uint64_t)ms * 1000000;
+	while (now_ns() < end) {
+		if (__atomic_load_n(v, __ATOMIC_SEQ_CST) >= want)
+			return 1;
+		usleep(200);
+	}
+	return __atomic_load_n(v, __ATOMIC_SEQ_CST) >= want;
+}
+
+static void nothing(void *arg) { (void)arg; }
+
+static void test_bad_input(void)
+{
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_alarm_set(0, nothing, NULL), -EINVAL);
+	CHECK_EQ(rte_eal_alarm_set(1, NULL, NULL), -EINVAL);
+	CHECK_EQ(rte_eal_alarm_set(UINT64_MAX, nothing, NULL), -EINVAL);
+	CHECK_EQ(rte_eal_alarm_set(UINT64_MAX - 1000000 + 1, nothing, NULL), -EINVAL);
+	CHECK_EQ(rte_errno, 0);
+	CHECK_EQ(rte_eal_alarm_cancel(NULL, NULL), -1);
+	CHECK_EQ(rte_errno, EINVAL);
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, NULL), 0);
+	CHECK_EQ(rte_errno, ENOENT);
+	/* the longest alarm accepted, and a far one: both pending, both cancelled */
+	CHECK_EQ(rte_eal_alarm_set(UINT64_MAX - 1000000, nothing, NULL), 0);
+	CHECK_EQ(rte_eal_alarm_set(UINT64_MAX / 2, nothing, NULL), 0);
+	CHECK_EQ(rte_eal_alarm_set(3600ull * 1000000, nothing, (void *)5), 0);
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, NULL), 2);
+	CHECK_EQ(rte_errno, 0);
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)5), 1);
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)-1), 0);
+}
+
+#define N_ORDER 12
+static struct fired {
+	uint64_t earliest; /* time before rte_eal_alarm_set + us */
+	uint64_t at;
+	volatile int count;
+} fired[N_ORDER];
+static int fire_seq[64];
+static volatile int nfired;
+
+static void noting(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	fired[i].at = now_ns();
+	fired[i].count++;
+	fire_seq[__atomic_fetch_add(&nfired, 1, __ATOMIC_SEQ_CST) % 64] = i;
+}
+
+static void test_order_once_not_early(void)
+{
+	/* delays in microseconds, set out of order; 3 and 4 share a delay */
+	static const uint64_t us[N_ORDER] = { 40000, 5000, 30000, 12000, 12000, 1000,
+					      35000, 20000, 2500, 25000, 8000, 15000 };
+	int i;
+	for (i = 0; i < N_ORDER; i++) {
+		fired[i].earliest = now_ns() + us[i] * 1000;
+		CHECK_EQ(rte_eal_alarm_set(us[i], noting, (void *)(intptr_t)i), 0);
+	}
+	CHECK(wait_for(&nfired, N_ORDER, 3000));
+	usleep(100000);
+	CHECK_EQ(nfired, N_ORDER);
+	for (i = 0; i < N_ORDER; i++) {
+		CHECK_EQ(fired[i].count, 1);
+		if (fired[i].at < fired[i].earliest)
+			fprintf(stderr, "alarm %d fired %llu ns early\n", i,
+				(unsigned long long)(fired[i].earliest - fired[i].at));
+		CHECK(fired[i].at >= fired[i].earliest);
+	}
+	/* by deadline */
+	for (i = 1; i < N_ORDER; i++)
+		CHECK(us[fire_seq[i - 1]] <= us[fire_seq[i]]);
+	CHECK_EQ(fire_seq[0], 5);
+	CHECK_EQ(fire_seq[N_ORDER - 1], 0);
+	CHECK_EQ(rte_eal_alarm_cancel(noting, (void *)-1), 0);
+}
+
+static volatile int slow_state;
+static void slow(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&slow_state, 1, __ATOMIC_SEQ_CST);
+	usleep(50000);
+	__atomic_store_n(&slow_state, 2, __ATOMIC_SEQ_CST);
+}
+
+static volatile int self_done;
+static int self_ret, self_errno;
+static void self_cancel(void *arg)
+{
+	rte_errno = 0;
+	self_ret = rte_eal_alarm_cancel(self_cancel, arg);
+	self_errno = rte_errno;
+	__atomic_store_n(&self_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_cancel(void)
+{
+	int i;
+	/* from another thread: the count removed, none fires */
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(rte_eal_alarm_set(100000, nothing, (void *)1), 0);
+	CHECK_EQ(rte_eal_alarm_set(100000, nothing, (void *)2), 0);
+	CHECK_EQ(rte_eal_alarm_set(100000, slow, NULL), 0);
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)1), 3);
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)-1), 1);
+	CHECK_EQ(rte_eal_alarm_cancel(slow, (void *)-1), 1);
+
+	/* while its callback runs on the interrupt thread: waits for it to finish */
+	slow_state = 0;
+	CHECK_EQ(rte_eal_alarm_set(1000, slow, NULL), 0);
+	CHECK(wait_for(&slow_state, 1, 2000));
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_alarm_cancel(slow, NULL), 0);
+	CHECK_EQ(slow_state, 2);
+	CHECK_EQ(rte_errno, ENOENT);
+
+	/* from inside its own callback: EINPROGRESS, and its pending twin is removed */
+	self_done = 0;
+	CHECK_EQ(rte_eal_alarm_set(1000, self_cancel, (void *)7), 0);
+	CHECK_EQ(rte_eal_alarm_set(200000, self_cancel, (void *)7), 0);
+	CHECK(wait_for(&self_done, 1, 2000));
+	CHECK_EQ(self_ret, 1);
+	CHECK_EQ(self_errno, EINPROGRESS);
+	self_done = 0;
+	usleep(250000);
+	CHECK_EQ(self_done, 0);
+}
+
+static volatile int chain_count;
+static uint64_t chain_at[2];
+static void chained(void *arg)
+{
+	int n = __atomic_add_fetch(&chain_count, 1, __ATOMIC_SEQ_CST);
+	chain_at[n - 1] = now_ns();
+	if (arg)
+		CHECK_EQ(rte_eal_alarm_set(5000, chained, NULL), 0);
+}
+
+static void test_set_from_callback(void)
+{
+	CHECK_EQ(rte_eal_alarm_set(1000, chained, (void *)1), 0);
+	CHECK(wait_for(&chain_count, 2, 2000));
+	usleep(20000);
+	CHECK_EQ(chain_count, 2);
+	CHECK(chain_at[1] - chain_at[0] >= 5000000);
+}
+
+/* Two threads each set 500 alarms with their own arguments and cancel each one
+ * right after setting the next, so sets and cancels of both interleave. */
+#define PER_THREAD 500
+static volatile int start_flag;
+static void *set_and_cancel(void *arg)
+{
+	uintptr_t base = (uintptr_t)arg;
+	long removed = 0, bad = 0;
+	while (!__atomic_load_n(&start_flag, __ATOMIC_SEQ_CST))
+		;
+	for (uintptr_t i = 1; i <= PER_THREAD; i++) {
+		if (rte_eal_alarm_set(100000 + (i % 7) * 1000, nothing, (void *)(base + i)) != 0)
+			bad++;
+		if (i > 1)
+			removed += rte_eal_alarm_cancel(nothing, (void *)(base + i - 1));
+	}
+	removed += rte_eal_alarm_cancel(nothing, (void *)(base + PER_THREAD));
+	return (void *)(removed - bad * 1000000);
+}
+
+static void test_concurrent_thousand(void)
+{
+	pthread_t t[2];
+	void *r[2];
+	start_flag = 0;
+	pthread_create(&t[0], NULL, set_and_cancel, (void *)0x100000);
+	pthread_create(&t[1], NULL, set_and_cancel, (void *)0x200000);
+	__atomic_store_n(&start_flag, 1, __ATOMIC_SEQ_CST);
+	pthread_join(t[0], &r[0]);
+	pthread_join(t[1], &r[1]);
+	CHECK_EQ((long)r[0], PER_THREAD);
+	CHECK_EQ((long)r[1], PER_THREAD);
+	/* none left behind: nothing to cancel, nothing fires */
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)-1), 0);
+	CHECK_EQ(rte_errno, ENOENT);
+}
+
+int main(int argc, char **argv)
+{
+	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
+			 "--file-prefix", "test_alarm", NULL };
+	(void)argc;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (rte_eal_init(9, args) < 0) {
+		printf("rte_eal_init failed: %d\n", rte_errno);
+		CHECK(0);
+		return check_report();
+	}
+	test_bad_input();
+	test_order_once_not_early();
+	test_cancel();
+	test_set_from_callback();
+	test_concurrent_thousand();
+	/* pending alarms at cleanup are dropped, never called */
+	CHECK_EQ(rte_eal_alarm_set(1000000, nothing, NULL), 0);
+	CHECK_EQ(rte_eal_cleanup(), 0);
+	return check_report();
+}
