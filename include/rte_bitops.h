@@ -15,7 +15,7 @@ extern "C" {
 
 /*
  * Relaxed (non-atomic, no ordering) accessors for bit nr of *addr. The get and
- * test-and-* forms return the bit's previous value shifted into place (0 or the mask).
+ * test-and-* forms return the bit's previous value in place (0 or the mask).
  */
 __rte_experimental
 static inline uint32_t
@@ -81,8 +81,9 @@ __rte_experimental
 static inline uint64_t
 rte_bit_relaxed_test_and_set64(unsigned int nr, volatile uint64_t *addr)
 {
-	uint64_t old = *addr & RTE_BIT64(nr);
-	*addr = *addr | RTE_BIT64(nr);
+	/* As DPDK 22.11: this one returns the whole previous word, not just the bit. */
+	uint64_t old = *addr;
+	*addr = old | RTE_BIT64(nr);
 	return old;
 }
 
