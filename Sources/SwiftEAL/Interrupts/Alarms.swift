@@ -39,12 +39,15 @@ extension UnsafeMutablePointer where Pointee == AlarmState {
     @inline(__always) func lock() { pthread_mutex_lock(&pointee.lock) }
     @inline(__always) func unlock() { pthread_mutex_unlock(&pointee.lock) }
 
-    /// Points the timerfd at the head's deadline (absolute). Lock held.
+    /// Points the timerfd (absolute) a little before the head's deadline: waking the
+    /// interrupt thread takes tens of microseconds, and alarmsDue spins the rest of
+    /// the way, so callbacks run close to their deadline and never before. Lock held.
     func arm() -> Int32 {
         guard let first = pointee.head else { return 0 }
+        let at = max(first.pointee.deadline, alarmEarlyWakeNs + 1) - alarmEarlyWakeNs
         var t = itimerspec()
-        t.it_value.tv_sec = Int(first.pointee.deadline / 1_000_000_000)
-        t.it_value.tv_nsec = Int(first.pointee.deadline % 1_000_000_000)
+        t.it_value.tv_sec = Int(at / 1_000_000_000)
+        t.it_value.tv_nsec = Int(at % 1_000_000_000)
         return timerfd_settime(pointee.timerfd, Int32(TFD_TIMER_ABSTIME), &t, nil)
     }
 
@@ -59,6 +62,9 @@ extension UnsafeMutablePointer where Pointee == AlarmState {
     }
 }
 
+/// How far ahead of an alarm's deadline the timerfd goes off (see `arm`).
+let alarmEarlyWakeNs: UInt64 = 40_000
+
 @inline(__always)
 func monotonicNanoseconds() -> UInt64 {
     var ts = timespec()
@@ -72,7 +78,18 @@ private func alarmsDue(_: UnsafeMutableRawPointer?) {
     let s = alarmState
     s.lock()
     s.pointee.runner = pthread_self()
-    while let a = s.pointee.head, a.pointee.deadline <= monotonicNanoseconds() {
+    while let a = s.pointee.head {
+        let deadline = a.pointee.deadline
+        var now = monotonicNanoseconds()
+        if deadline > now {
+            // Woken early on purpose: wait out the last stretch unlocked, then look
+            // again (the head may have been cancelled or overtaken meanwhile).
+            if deadline - now > alarmEarlyWakeNs { break }
+            s.unlock()
+            while now < deadline { now = monotonicNanoseconds() }
+            s.lock()
+            continue
+        }
         a.pointee.executing = true
         let fn = a.pointee.fn
         let arg = a.pointee.arg
