@@ -73,7 +73,7 @@ public func rte_fbarray_find_idx(_ arr: UnsafePointer<rte_fbarray>?, _ elt: Unsa
 
 @inline(__always)
 private func setState(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ idx: UInt32, _ used: Bool) -> Int32 {
-    guard let arr, idx < arr.pointee.len else {
+    guard let arr, idx < arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }
@@ -97,7 +97,7 @@ public func rte_fbarray_set_free(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ id
 
 @c @implementation
 public func rte_fbarray_is_used(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ idx: UInt32) -> Int32 {
-    guard let arr, idx < arr.pointee.len else {
+    guard let arr, idx < arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }
@@ -129,7 +129,7 @@ private func notFound(_ used: Bool) -> Int32 {
 @inline(__always)
 private func findOne(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
                      _ used: Bool, next: Bool) -> Int32 {
-    guard let arr, start < arr.pointee.len else {
+    guard let arr, start < arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }
@@ -144,7 +144,7 @@ private func findOne(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
 @inline(__always)
 private func findN(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32, _ n: UInt32,
                    _ used: Bool, next: Bool) -> Int32 {
-    guard let arr, start < arr.pointee.len, n != 0, n <= arr.pointee.len else {
+    guard let arr, start < arr.pointee.len, n != 0, n <= arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }
@@ -162,7 +162,7 @@ private func findN(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32, _
 @inline(__always)
 private func contig(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
                     _ used: Bool, reverse: Bool) -> Int32 {
-    guard let arr, start < arr.pointee.len else {
+    guard let arr, start < arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }
@@ -174,7 +174,7 @@ private func contig(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
 @inline(__always)
 private func biggest(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
                      _ used: Bool, reverse: Bool) -> Int32 {
-    guard let arr, start < arr.pointee.len else {
+    guard let arr, start < arr.pointee.len, arr.pointee.data != nil else {
         RteErrno.set(.EINVAL)
         return -1
     }

@@ -8,7 +8,7 @@ enum FBArrayLayout {
     static let nameCapacity = Int(RTE_FBARRAY_NAME_LEN)
 
     @inline(__always)
-    static func maskHeaderOffset(eltSize: Int, len: Int) -> Int { (eltSize * len + 7) & ~7 }
+    static func maskHeaderOffset(eltSize: Int, len: Int) -> Int { (eltSize &* len &+ 7) & ~7 }
 
     @inline(__always)
     static func wordCount(len: Int) -> Int { (len + 63) >> 6 }
@@ -19,12 +19,13 @@ enum FBArrayLayout {
         return (bytes + pageSize - 1) / pageSize * pageSize
     }
 
-    /// The mask of a set-up array (`data` non-nil, `len`/`elt_sz` as created).
+    /// The mask of a set-up array (`data` non-nil, checked by the caller; `len` and
+    /// `elt_sz` as created, both below 2^32, so the arithmetic cannot overflow).
     @inline(__always)
     static func mask(_ arr: UnsafePointer<rte_fbarray>) -> UsedMask {
         let len = Int(arr.pointee.len)
         let header = maskHeaderOffset(eltSize: Int(arr.pointee.elt_sz), len: len)
-        let words = (arr.pointee.data! + header + MemoryLayout<fbarray_mask_header>.size)
+        let words = (arr.pointee.data.unsafelyUnwrapped + header + MemoryLayout<fbarray_mask_header>.size)
             .assumingMemoryBound(to: UInt64.self)
         return UsedMask(words: words, len: len)
     }

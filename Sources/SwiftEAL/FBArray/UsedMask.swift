@@ -15,13 +15,13 @@ struct UsedMask {
         self.len = len
     }
 
-    @inline(__always) var wordCount: Int { (len + 63) >> 6 }
+    @inline(__always) var wordCount: Int { (len &+ 63) &>> 6 }
 
     /// The state bits of word `i`: `flip` applied, padding past `len` cleared.
     @inline(__always)
     func state(_ i: Int, _ flip: UInt64) -> UInt64 {
         let w = words[i] ^ flip
-        let valid = len - (i << 6)
+        let valid = len &- (i &<< 6)
         return valid >= 64 ? w : w & ((1 &<< UInt64(valid)) &- 1)
     }
 
@@ -77,6 +77,7 @@ struct UsedMask {
     // MARK: next / previous
 
     /// Lowest index >= start in state, or -1.
+    @inline(__always)
     func next(_ start: Int, _ used: Bool) -> Int {
         let flip = Self.flip(used), n = wordCount
         var i = start >> 6
@@ -86,10 +87,11 @@ struct UsedMask {
             if i >= n { return -1 }
             w = state(i, flip)
         }
-        return i << 6 + w.trailingZeroBitCount
+        return i &<< 6 &+ w.trailingZeroBitCount
     }
 
     /// Highest index <= start in state, or -1.
+    @inline(__always)
     func prev(_ start: Int, _ used: Bool) -> Int {
         let flip = Self.flip(used)
         var i = start >> 6
@@ -99,12 +101,13 @@ struct UsedMask {
             i -= 1
             w = state(i, flip)
         }
-        return i << 6 + 63 - w.leadingZeroBitCount
+        return i &<< 6 &+ 63 &- w.leadingZeroBitCount
     }
 
     // MARK: contiguous runs
 
     /// How many elements from start upwards are in state.
+    @inline(__always)
     func contig(_ start: Int, _ used: Bool) -> Int {
         let flip = Self.flip(used), n = wordCount
         var i = start >> 6
@@ -123,6 +126,7 @@ struct UsedMask {
     }
 
     /// How many elements from start downwards are in state.
+    @inline(__always)
     func revContig(_ start: Int, _ used: Bool) -> Int {
         let flip = Self.flip(used)
         var i = start >> 6
