@@ -13,7 +13,15 @@ struct FBArrayArea {
     var fd: Int32
 }
 
-let fbarrayAreas = Mutex<[FBArrayArea]>([])
+struct FBArrayRegistry {
+    var areas: [FBArrayArea] = []
+    /// Where the next shared array is asked to go. Shared arrays are mapped in a region of
+    /// their own, far from the libraries and heap that ASLR scatters differently in every
+    /// process, so another process can nearly always attach at the same address.
+    var nextHint: UInt = 0x4000_0000_0000
+}
+
+let fbarrayRegistry = Mutex(FBArrayRegistry())
 
 /// Lifecycle of fbarrays: storage, files and their locks. Throws `Errno`; the C API in
 /// `FBArrayAPI.swift` turns that into rte_errno and -1.
@@ -51,7 +59,12 @@ enum FBArray {
                 try file.truncate(0) // a stale file from a dead process must not leak old bits
                 try file.truncate(length)
                 guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EBUSY }
-                data = try mapShared(file.rawValue, length: length, at: nil)
+                data = try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+                    let p = try mapShared(file.rawValue, length: length, at: UnsafeMutableRawPointer(bitPattern: r.nextHint),
+                                          exact: false)
+                    r.nextHint = UInt(bitPattern: p) + UInt(length) + UInt(pageSize)
+                    return p
+                }
             } catch {
                 file.close()
                 throw error
@@ -61,7 +74,7 @@ enum FBArray {
             data = try mapPrivate(length: length)
         }
         FBArrayLayout.writeHeader(data: data, eltSize: Int(eltSize), len: Int(len))
-        fbarrayAreas.withLock { $0.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd)) }
+        fbarrayRegistry.withLock { $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd)) }
 
         let nameBytes = UnsafeMutableRawPointer(arr) // name is the first field
         nameBytes.initializeMemory(as: UInt8.self, repeating: 0, count: FBArrayLayout.nameCapacity)
@@ -81,10 +94,10 @@ enum FBArray {
         let length = FBArrayLayout.mapLength(eltSize: Int(arr.pointee.elt_sz), len: Int(arr.pointee.len),
                                              pageSize: pageSize)
         let want = arr.pointee.data
-        try fbarrayAreas.withLock { (areas: inout [FBArrayArea]) throws(Errno) in
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
             if let want {
                 let lo = UInt(bitPattern: want), hi = lo + UInt(length)
-                for a in areas where lo < a.addr + UInt(a.length) && a.addr < hi { throw .EEXIST }
+                for a in r.areas where lo < a.addr + UInt(a.length) && a.addr < hi { throw .EEXIST }
             }
             guard let path = backingPath(String(cString: name)) else { throw .ENOENT }
             let file = try FileDescriptor.open(path, O_RDWR)
@@ -94,12 +107,12 @@ enum FBArray {
                 var st = stat()
                 _ = try syscall { fstat(file.rawValue, &st) }
                 if Int(st.st_size) < length { try file.truncate(length) }
-                data = try mapShared(file.rawValue, length: length, at: want)
+                data = try mapShared(file.rawValue, length: length, at: want, exact: true)
             } catch {
                 file.close()
                 throw error
             }
-            areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue))
+            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue))
             if want == nil { arr.pointee.data = data }
         }
     }
@@ -124,9 +137,9 @@ enum FBArray {
 
     /// `rte_fbarray_detach`: unmaps and drops the lock; the file and the struct stay.
     static func detach(_ arr: UnsafeMutablePointer<rte_fbarray>) throws(Errno) {
-        try fbarrayAreas.withLock { (areas: inout [FBArrayArea]) throws(Errno) in
-            let i = try area(of: arr, in: &areas)
-            let a = areas.remove(at: i)
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+            let i = try area(of: arr, in: &r.areas)
+            let a = r.areas.remove(at: i)
             munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
             if a.fd >= 0 { Glibc.close(a.fd) }
         }
@@ -135,9 +148,9 @@ enum FBArray {
     /// `rte_fbarray_destroy`: EBUSY while any other mapping (another process, or another
     /// attach in this one) holds the file; otherwise removes the file, unmaps, zeroes *arr.
     static func destroy(_ arr: UnsafeMutablePointer<rte_fbarray>) throws(Errno) {
-        try fbarrayAreas.withLock { (areas: inout [FBArrayArea]) throws(Errno) in
-            let i = try area(of: arr, in: &areas)
-            let a = areas[i]
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+            let i = try area(of: arr, in: &r.areas)
+            let a = r.areas[i]
             if a.fd >= 0 {
                 guard try flockNB(a.fd, LOCK_EX) else {
                     // a refused upgrade may have dropped our shared lock: take it back
@@ -152,7 +165,7 @@ enum FBArray {
                 Glibc.close(a.fd)
             }
             munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
-            areas.remove(at: i)
+            r.areas.remove(at: i)
             UnsafeMutableRawPointer(arr).initializeMemory(as: UInt8.self, repeating: 0,
                                                           count: MemoryLayout<rte_fbarray>.size)
         }
@@ -173,12 +186,14 @@ enum FBArray {
 
     private static let mapFixedNoReplace: Int32 = 0x100000
 
-    static func mapShared(_ fd: Int32, length: Int, at addr: UnsafeMutableRawPointer?) throws(Errno) -> UnsafeMutableRawPointer {
-        let flags = MAP_SHARED | (addr != nil ? mapFixedNoReplace : 0)
+    /// Maps the file at `addr`: exactly there (or EEXIST) when `exact`, else as a hint.
+    static func mapShared(_ fd: Int32, length: Int, at addr: UnsafeMutableRawPointer?,
+                          exact: Bool) throws(Errno) -> UnsafeMutableRawPointer {
+        let flags = MAP_SHARED | (exact && addr != nil ? mapFixedNoReplace : 0)
         guard let p = mmap(addr, length, PROT_READ | PROT_WRITE, flags, fd, 0), p != MAP_FAILED else {
             throw Errno.current
         }
-        if let addr, p != addr { // an old kernel took NOREPLACE as a hint
+        if exact, let addr, p != addr { // an old kernel took NOREPLACE as a hint
             munmap(p, length)
             throw .EEXIST
         }
