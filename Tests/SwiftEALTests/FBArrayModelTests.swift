@@ -16,16 +16,17 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Points the runtime directory at a fresh temporary directory for the duration of
-/// `body`, so arrays are file-backed as after rte_eal_init.
+/// Makes arrays file-backed in a fresh temporary directory for the duration of `body`,
+/// as after rte_eal_init, through FBArray's test hook (Runtime is left alone: other
+/// suites own it).
 func withTemporaryRuntimeDir<T>(_ body: (String) throws -> T) rethrows -> T {
     let dir = FileManager.default.temporaryDirectory
         .appendingPathComponent("swifteal-fbarray-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let saved = Runtime.directory
-    Runtime.directory = dir
+    let saved = FBArray.testBacking
+    FBArray.testBacking = .directory(dir)
     defer {
-        Runtime.directory = saved
+        FBArray.testBacking = saved
         try? FileManager.default.removeItem(atPath: dir)
     }
     return try body(dir)
@@ -127,8 +128,13 @@ struct BoolModel {
 @inline(__always)
 func answer(_ r: Int32) -> Int { r >= 0 ? Int(r) : -Int(per_lcore__rte_errno) }
 
+/// Every fbarray test: one serialized suite, since they share FBArray's test hook.
 @Suite(.serialized)
-struct FBArrayModelTests {
+struct FBArrayTests {}
+
+extension FBArrayTests {
+@Suite(.serialized)
+struct Model {
     static let lengths = [1, 63, 64, 65, 127, 128, 129, 1000, 4103, 1_048_576]
 
     /// Random operations on one array, every answer checked against the model.
@@ -300,4 +306,5 @@ struct FBArrayModelTests {
             #expect(rte_fbarray_destroy(&arr) == 0)
         }
     }
+}
 }

@@ -11,6 +11,8 @@ struct FBArrayArea {
     var length: Int
     /// The backing file, holding a shared flock while mapped; -1 for private memory.
     var fd: Int32
+    /// The file's path as it was when mapped (destroy removes this one).
+    var path: String?
 }
 
 struct FBArrayRegistry {
@@ -28,11 +30,24 @@ let fbarrayRegistry = Mutex(FBArrayRegistry())
 enum FBArray {
     static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
+    /// Where arrays live when tests say so; nil (always, outside tests) means "as
+    /// Runtime says". Read only by init/attach, never by the scans.
+    enum Backing: Equatable { case directory(String), privateMemory }
+    static var testBacking: Backing? = nil
+
     /// The backing file of `name`, or nil when arrays are process-private: before
     /// rte_eal_init (DPDK would put the file in "/" then) and under --no-shconf/--in-memory.
+    static func backingPath(_ name: String, directory: String?, sharesConfig: Bool) -> String? {
+        guard sharesConfig, let directory else { return nil }
+        return directory + "/fbarray_" + name
+    }
+
     static func backingPath(_ name: String) -> String? {
-        guard Runtime.sharesConfig else { return nil }
-        return Runtime.path("fbarray_" + name)
+        switch testBacking {
+        case .directory(let dir)?: return backingPath(name, directory: dir, sharesConfig: true)
+        case .privateMemory?: return nil
+        case nil: return backingPath(name, directory: Runtime.directory, sharesConfig: Runtime.sharesConfig)
+        }
     }
 
     /// DPDK's checks, in its order: NULL name, zero sizes, len over INT_MAX, then length.
@@ -51,7 +66,8 @@ enum FBArray {
         let length = FBArrayLayout.mapLength(eltSize: Int(eltSize), len: Int(len), pageSize: pageSize)
         var fd: Int32 = -1
         let data: UnsafeMutableRawPointer
-        if let path = backingPath(nameString) {
+        let path = backingPath(nameString)
+        if let path {
             let file = try FileDescriptor.open(path, O_CREAT | O_RDWR)
             do throws(Errno) {
                 // Exclusive only if no process (this one included) has the name mapped.
@@ -74,7 +90,9 @@ enum FBArray {
             data = try mapPrivate(length: length)
         }
         FBArrayLayout.writeHeader(data: data, eltSize: Int(eltSize), len: Int(len))
-        fbarrayRegistry.withLock { $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd)) }
+        fbarrayRegistry.withLock {
+            $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd, path: path))
+        }
 
         let nameBytes = UnsafeMutableRawPointer(arr) // name is the first field
         nameBytes.initializeMemory(as: UInt8.self, repeating: 0, count: FBArrayLayout.nameCapacity)
@@ -112,7 +130,7 @@ enum FBArray {
                 file.close()
                 throw error
             }
-            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue))
+            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue, path: path))
             if want == nil { arr.pointee.data = data }
         }
     }
@@ -157,7 +175,7 @@ enum FBArray {
                     _ = try? flockNB(a.fd, LOCK_SH)
                     throw .EBUSY
                 }
-                if let path = backingPath(String(cString: nameOf(arr))), unlink(path) != 0 {
+                if let path = a.path, unlink(path) != 0 {
                     let e = Errno.current
                     _ = try? flockNB(a.fd, LOCK_SH)
                     throw e
