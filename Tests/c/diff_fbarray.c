@@ -296,6 +296,89 @@ static void run_array(unsigned len, unsigned elt_sz, unsigned ops)
 	free(model);
 }
 
+#define SHOW(call) do { \
+	rte_errno = SENTINEL; \
+	long long _r = (long long)(call); \
+	printf("%s = %lld errno %d\n", #call, _r, rte_errno); \
+} while (0)
+
+/* Fixed calls: bad input, names in use, attach/detach/destroy, dump_metadata's text. */
+static void lifecycle(void)
+{
+	static struct rte_fbarray a, b, c;
+	char n63[64], n64[65];
+	memset(n63, 'a', 63); n63[63] = 0;
+	memset(n64, 'b', 64); n64[64] = 0;
+
+	SHOW(rte_fbarray_init(NULL, "x", 10, 4));
+	SHOW(rte_fbarray_init(&a, NULL, 10, 4));
+	SHOW(rte_fbarray_init(&a, n64, 10, 4));
+	SHOW(rte_fbarray_init(&a, "x", 0, 4));
+	SHOW(rte_fbarray_init(&a, "x", 10, 0));
+	SHOW(rte_fbarray_init(&a, "x", 0x80000000u, 4));
+	SHOW(rte_fbarray_init(&a, "x", UINT_MAX, 4));
+	SHOW(rte_fbarray_init(&a, n64, 0, 0));
+	SHOW(rte_fbarray_init(&a, n63, 10, 4));
+	SHOW(rte_fbarray_destroy(&a));
+	SHOW(rte_fbarray_init(&a, "", 1, 1));
+	SHOW(rte_fbarray_destroy(&a));
+
+	SHOW(rte_fbarray_init(&a, "life", 150, 3));
+	printf("name '%s' len %u elt_sz %u count %u\n", a.name, a.len, a.elt_sz, a.count);
+	SHOW(rte_fbarray_init(&b, "life", 150, 3));
+	SHOW(rte_fbarray_attach(&a));
+	SHOW(rte_fbarray_attach(NULL));
+	c = a; c.len = 0;
+	SHOW(rte_fbarray_attach(&c));
+	c = a; c.elt_sz = 0;
+	SHOW(rte_fbarray_attach(&c));
+	c = a; memset(c.name, 'n', sizeof(c.name));
+	SHOW(rte_fbarray_attach(&c));
+	c = a; c.data = (char *)a.data + (1 << 22);
+	SHOW(rte_fbarray_detach(&c));
+	SHOW(rte_fbarray_destroy(&c));
+	SHOW(rte_fbarray_detach(NULL));
+	SHOW(rte_fbarray_destroy(NULL));
+	SHOW(rte_fbarray_get(NULL, 0) == NULL);
+	SHOW(rte_fbarray_find_idx(NULL, a.data));
+	SHOW(rte_fbarray_find_idx(&a, NULL));
+	for (unsigned i = 0; i < 150; i += 3)
+		rte_fbarray_set_used(&a, i);
+	for (unsigned i = 64; i < 128; i++)
+		rte_fbarray_set_used(&a, i);
+	fflush(stdout);
+	rte_fbarray_dump_metadata(&a, stdout);
+	rte_errno = SENTINEL;
+	rte_fbarray_dump_metadata(NULL, stdout);
+	printf("dump(NULL) errno %d\n", rte_errno);
+	rte_errno = SENTINEL;
+	rte_fbarray_dump_metadata(&a, NULL);
+	printf("dump(f NULL) errno %d\n", rte_errno);
+	c = a; c.len = 0;
+	rte_errno = SENTINEL;
+	rte_fbarray_dump_metadata(&c, stdout);
+	printf("dump(len 0) errno %d\n", rte_errno);
+	c = a; memset(c.name, 'n', sizeof(c.name));
+	rte_errno = SENTINEL;
+	rte_fbarray_dump_metadata(&c, stdout);
+	printf("dump(long name) errno %d\n", rte_errno);
+	fflush(stdout);
+
+	SHOW(rte_fbarray_detach(&a));
+	SHOW(rte_fbarray_detach(&a));
+	SHOW(rte_fbarray_destroy(&a));
+	SHOW(rte_fbarray_attach(&a));
+	SHOW(rte_fbarray_is_used(&a, 147));
+	SHOW(rte_fbarray_find_biggest_used(&a, 0));
+	SHOW(rte_fbarray_destroy(&a));
+	printf("after destroy: name '%s' len %u elt_sz %u count %u data %s\n", a.name, a.len, a.elt_sz,
+		a.count, a.data ? "set" : "NULL");
+	SHOW(rte_fbarray_destroy(&a));
+	SHOW(rte_fbarray_find_next_free(&a, 0));
+	SHOW(rte_fbarray_init(&b, "life", 150, 3));
+	SHOW(rte_fbarray_destroy(&b));
+}
+
 int main(void)
 {
 	char *args[] = { "diff_fbarray", "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
@@ -304,6 +387,7 @@ int main(void)
 		printf("rte_eal_init failed\n");
 		return 1;
 	}
+	lifecycle();
 	static const unsigned lens[] = { 1, 2, 63, 64, 65, 127, 128, 129, 200, 1000, 4103, 70000 };
 	for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
 		run_array(lens[i], 1 + rndn(24), lens[i] > 10000 ? 1500 : 2500);
