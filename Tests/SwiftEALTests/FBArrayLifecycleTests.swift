@@ -151,3 +151,39 @@ struct Lifecycle {
     }
 }
 }
+
+extension FBArrayTests {
+@Suite(.serialized)
+struct Files {
+    @Test func unusedFilesAreRemovedLiveOnesKept() {
+        withTemporaryRuntimeDir { dir in
+            var live = rte_fbarray()
+            #expect(rte_fbarray_init(&live, "live", 10, 1) == 0)
+            // what a dead process would leave: files nobody holds
+            for name in ["fbarray_dead1", "fbarray_dead2"] {
+                FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
+            }
+            FileManager.default.createFile(atPath: dir + "/config", contents: Data())
+            #expect(FBArray.removeUnusedFiles(inDirectory: dir) == 2)
+            let left = Set((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            #expect(left == ["fbarray_live", "config"])
+            #expect(rte_fbarray_destroy(&live) == 0)
+            #expect(FBArray.removeUnusedFiles(inDirectory: dir + "/missing") == 0)
+        }
+    }
+
+    /// init over a stale file of the same name starts from zero, not from old bits.
+    @Test func staleFileIsReset() {
+        withTemporaryRuntimeDir { dir in
+            FileManager.default.createFile(atPath: dir + "/fbarray_stale",
+                                           contents: Data(repeating: 0xff, count: 65536))
+            var a = rte_fbarray()
+            #expect(rte_fbarray_init(&a, "stale", 100, 8) == 0)
+            #expect(a.count == 0)
+            #expect(rte_fbarray_find_next_used(&a, 0) == -1)
+            #expect(rte_fbarray_get(&a, 7)!.load(as: UInt64.self) == 0)
+            #expect(rte_fbarray_destroy(&a) == 0)
+        }
+    }
+}
+}
