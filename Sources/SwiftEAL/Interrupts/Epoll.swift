@@ -35,6 +35,8 @@ enum EpollTLS {
 }
 
 enum Epoll {
+    static let maxWaitBatch: Int32 = 256
+
     /// Marks ev free once no waiter is running its callback.
     static func releaseEvent(_ ev: UnsafeMutablePointer<rte_epoll_event>) {
         withUnsafeMutablePointer(to: &ev.pointee.status) { st in
@@ -113,9 +115,12 @@ enum Epoll {
             ealLog(4, "epoll_wait returns with fail \(String(cString: strerror(EINVAL)))")
             return -1
         }
-        return withUnsafeTemporaryAllocation(of: epoll_event.self, capacity: Int(maxevents)) { buf in
+        // Up to maxWaitBatch events per call (fewer than asked is allowed), so the
+        // buffer stays small whatever maxevents says.
+        let batch = min(maxevents, Epoll.maxWaitBatch)
+        return withUnsafeTemporaryAllocation(of: epoll_event.self, capacity: Int(batch)) { buf in
             while true {
-                let rc = epoll_wait(epfd, buf.baseAddress, maxevents, timeout)
+                let rc = epoll_wait(epfd, buf.baseAddress, batch, timeout)
                 if rc > 0 { return process(buf.baseAddress!, Int(rc), events) }
                 if rc == 0 { return 0 }
                 let e = errno

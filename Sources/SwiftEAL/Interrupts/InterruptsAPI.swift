@@ -271,7 +271,6 @@ public func rte_intr_callback_unregister(_ intr_handle: OpaquePointer?, _ cb: rt
         ealLog(4, "Unregistering with invalid input parameter")
         return -EINVAL
     }
-    guard let cb else { return IntrSources.exists(fd: fd) ? 0 : -ENOENT }
     do { return try IntrSources.unregister(fd: fd, cb, cb_arg) } catch { return -error.rawValue }
 }
 
@@ -284,7 +283,6 @@ public func rte_intr_callback_unregister_pending(_ intr_handle: OpaquePointer?, 
         ealLog(4, "Unregistering with invalid input parameter")
         return -EINVAL
     }
-    guard let cb_fn else { return IntrSources.exists(fd: fd) ? 0 : -ENOENT }
     do { return try IntrSources.unregisterPending(fd: fd, cb_fn, cb_arg, ucb_fn) } catch { return -error.rawValue }
 }
 

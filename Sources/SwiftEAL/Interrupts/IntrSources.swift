@@ -112,10 +112,12 @@ func sameFunction<F>(_ a: F, _ b: F) -> Bool {
 /// (void *)-1: "any argument".
 let anyCallbackArg = UnsafeMutableRawPointer(bitPattern: -1)
 
+/// Whether cb is fn with arg (any argument for (void *)-1); a NULL fn matches nothing.
 @inline(__always)
-func callbackMatches(_ cb: CallbackPtr, _ fn: rte_intr_callback_fn,
+func callbackMatches(_ cb: CallbackPtr, _ fn: rte_intr_callback_fn?,
                      _ arg: UnsafeMutableRawPointer?) -> Bool {
-    sameFunction(cb.pointee.fn, fn) && (arg == anyCallbackArg || cb.pointee.arg == arg)
+    guard let fn else { return false }
+    return sameFunction(cb.pointee.fn, fn) && (arg == anyCallbackArg || cb.pointee.arg == arg)
 }
 
 func freeSource(_ src: SourcePtr) {
@@ -171,7 +173,7 @@ enum IntrSources {
     }
 
     /// Removes the matching callbacks; the count removed.
-    static func unregister(fd: Int32, _ fn: rte_intr_callback_fn,
+    static func unregister(fd: Int32, _ fn: rte_intr_callback_fn?,
                            _ arg: UnsafeMutableRawPointer?) throws(Errno) -> Int32 {
         let s = intrState
         var removed: CallbackPtr? = nil
@@ -212,7 +214,7 @@ enum IntrSources {
     }
 
     /// From a running callback: marks the matching callbacks for removal.
-    static func unregisterPending(fd: Int32, _ fn: rte_intr_callback_fn,
+    static func unregisterPending(fd: Int32, _ fn: rte_intr_callback_fn?,
                                   _ arg: UnsafeMutableRawPointer?,
                                   _ ucb: rte_intr_unregister_callback_fn?) throws(Errno) -> Int32 {
         let s = intrState
@@ -232,15 +234,5 @@ enum IntrSources {
             }
         }
         return count
-    }
-}
-
-extension IntrSources {
-    /// Whether some source waits on fd.
-    static func exists(fd: Int32) -> Bool {
-        let s = intrState
-        s.lock()
-        defer { s.unlock() }
-        return s.source(fd: fd) != nil
     }
 }
