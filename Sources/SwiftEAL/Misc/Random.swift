@@ -55,14 +55,21 @@ enum Random {
             r.pointee.seed = initialSeed()
             r.pointee.seeded = 1
         }
-        seed(s, r.pointee.seed &+ UInt64(index))
+        seed(s, r.pointee.seed &+ offset(index))
+    }
+
+    /// Lcore i's generator starts from seed + i; the shared one from seed itself (as
+    /// DPDK 22.11: a non-EAL thread sees the same stream as lcore 0).
+    @inline(__always)
+    static func offset(_ index: UInt32) -> UInt64 {
+        index < UInt32(RTE_MAX_LCORE) ? UInt64(index) : 0
     }
 
     static func seedAll(_ value: UInt64) {
         let r = eal_rand_get()!
         r.pointee.seed = value
         r.pointee.seeded = 1
-        for i in 0..<slots { seed(eal_rand_slot(UInt32(i)), value &+ UInt64(i)) }
+        for i in 0..<UInt32(slots) { seed(eal_rand_slot(i), value &+ offset(i)) }
     }
 
     /// Each component from a 32-bit LCG, raised above the minimum LFSR258 needs.
