@@ -4,8 +4,8 @@ import Glibc
 
 /// One `--log-level` argument, DPDK 22.11's grammar:
 ///   `<level>`               the global level;
-///   `<type-regex>,<level>`  types whose name matches the extended regex (',' is looked
-///                           for first, at its first occurrence);
+///   `<type-regex>,<level>`  types whose name matches the POSIX basic regex (',' is
+///                           looked for first, at its first occurrence);
 ///   `<type-glob>:<level>`   types whose name matches the shell glob.
 /// `<level>` is a prefix of emergency/alert/critical/error/warning/notice/info/debug
 /// (case-sensitive, first match in that order: "e" is emergency) or a C integer
@@ -70,7 +70,7 @@ enum LogLevelOptions {
         let level = UInt32(min(written, Int(RTE_LOG_MAX)))
         if case .regex(let source) = target {
             var re = regex_t()
-            guard regcomp(&re, source, REG_EXTENDED | REG_NOSUB) == 0 else {
+            guard regcomp(&re, source, REG_NOSUB) == 0 else {
                 return .failure(Rejected(message: "cannot set log level \(source),\(level)"))
             }
             regfree(&re)
@@ -115,7 +115,7 @@ enum LogLevelOptions {
         node.pointee.pattern = copy
         node.pointee.level = level
         if isRegex {
-            guard regcomp(&node.pointee.re, copy, REG_EXTENDED | REG_NOSUB) == 0 else {
+            guard regcomp(&node.pointee.re, copy, REG_NOSUB) == 0 else {
                 free(copy); free(node); return
             }
             node.pointee.is_regex = 1

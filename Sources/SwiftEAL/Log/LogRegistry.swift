@@ -35,8 +35,18 @@ enum LogRegistry {
     /// False when `id` is unknown or `level` is above RTE_LOG_MAX.
     static func setLevel(_ id: UInt32, _ level: UInt32) -> Bool {
         guard level <= maxLevel, let e = entry(id) else { return false }
-        eal_log_type_set_level(e, level)
+        change(e, to: level)
         return true
+    }
+
+    /// Stores a type's level and, when it differs, says so at EAL debug level as DPDK does
+    /// ("lib.eal log level changed from info to debug").
+    static func change(_ e: UnsafeMutablePointer<eal_log_type>, to level: UInt32) {
+        let old = eal_log_type_level(e)
+        guard old != level else { return }
+        eal_log_type_set_level(e, level)
+        let name = e.pointee.name.map { String(cString: $0) } ?? ""
+        ealLog(UInt32(RTE_LOG_DEBUG), "\(name) log level changed from \(levelName(old)) to \(levelName(level))")
     }
 
     @inline(__always)
@@ -49,11 +59,21 @@ enum LogRegistry {
     /// the level of the last matching saved --log-level option). Existing types keep
     /// their level. Throws ENOMEM when the table or memory is exhausted.
     static func register(_ name: UnsafePointer<CChar>, level: UInt32, pick: Bool) throws(Errno) -> UInt32 {
+        let (id, level, created) = try insert(name, level: level, pick: pick)
+        // A new type starts disabled and is then set, which is logged (outside the lock:
+        // a custom log stream may itself log or register).
+        if created, let e = entry(id) { change(e, to: level) }
+        return id
+    }
+
+    private static func insert(_ name: UnsafePointer<CChar>, level: UInt32, pick: Bool) throws(Errno) -> (UInt32, UInt32, Bool) {
         eal_log_lock()
         defer { eal_log_unlock() }
         let n = count
         for id in 0..<n {
-            if let e = entry(id), let existing = e.pointee.name, strcmp(existing, name) == 0 { return id }
+            if let e = entry(id), let existing = e.pointee.name, strcmp(existing, name) == 0 {
+                return (id, eal_log_type_level(e), false)
+            }
         }
         guard n < maxTypes else { throw .ENOMEM }
         let chunkIndex = n >> chunkShift
@@ -65,9 +85,9 @@ enum LogRegistry {
         let e = eal_log_chunk(chunkIndex)! + Int(n & (chunkSize - 1))
         e.pointee.name = UnsafePointer(copy)
         e.pointee.name_owned = 1
-        e.pointee.level = pick ? LogLevelOptions.pickLevel(for: name, default: level) : level
+        e.pointee.level = 0
         eal_log_set_count(n + 1)
-        return n
+        return (n, pick ? LogLevelOptions.pickLevel(for: name, default: level) : level, true)
     }
 
     /// Calls `body` with each named type.
@@ -82,19 +102,20 @@ enum LogRegistry {
     static func setLevel(glob: UnsafePointer<CChar>, _ level: UInt32) -> Bool {
         guard level <= maxLevel else { return false }
         forEachNamed { _, name, e in
-            if fnmatch(glob, name, 0) == 0 { eal_log_type_set_level(e, level) }
+            if fnmatch(glob, name, 0) == 0 { change(e, to: level) }
         }
         return true
     }
 
-    /// Sets every type whose name matches the extended regex; false when it does not compile.
+    /// Sets every type whose name matches the POSIX basic regex (regcomp flags 0, as
+    /// DPDK); false when it does not compile.
     static func setLevel(regex: UnsafePointer<CChar>, _ level: UInt32) -> Bool {
         guard level <= maxLevel else { return false }
         var re = regex_t()
-        guard regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) == 0 else { return false }
+        guard regcomp(&re, regex, REG_NOSUB) == 0 else { return false }
         defer { regfree(&re) }
         forEachNamed { _, name, e in
-            if regexec(&re, name, 0, nil, 0) == 0 { eal_log_type_set_level(e, level) }
+            if regexec(&re, name, 0, nil, 0) == 0 { change(e, to: level) }
         }
         return true
     }
