@@ -7,9 +7,10 @@ public func rte_dump_stack() {
     StackDump.log()
 }
 
-/// The calling thread's backtrace at level ERR, type EAL, innermost frame first, in
-/// DPDK 22.11's format: "N: object (symbol+0xoff) [address]", or "(base+0xoff)" when
-/// the address has no symbol.
+/// The calling thread's backtrace, innermost frame first, straight to stderr (like
+/// DPDK 22.11.11: not through the log stream, whatever its level), in DPDK's format:
+/// "N: object (symbol+0xoff) [address]", or "(base+0xoff)" when the address has no
+/// symbol.
 enum StackDump {
     static let maxFrames = 256
 
@@ -18,9 +19,10 @@ enum StackDump {
         let frames = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: maxFrames)
         defer { frames.deallocate() }
         let n = Int(backtrace(frames, Int32(maxFrames)))
-        let eal = UInt32(RTE_LOGTYPE_EAL), err = UInt32(RTE_LOG_ERR)
+        fflush(stderr)
         for i in 0..<n {
-            LogOutput.emit(type: eal, level: err, line(i, frames[i]))
+            var text = line(i, frames[i])
+            text.withUTF8 { b in _ = write(STDERR_FILENO, b.baseAddress, b.count) }
         }
     }
 
