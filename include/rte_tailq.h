@@ -11,6 +11,7 @@ extern "C" {
 
 #include <stdio.h>
 
+#include <rte_os.h>
 #include <rte_debug.h>
 
 /* A generic list entry; the real lists cast it (RTE_TAILQ_CAST). */

@@ -25,6 +25,6 @@ public func swifteal_vpanic(_ funcname: UnsafePointer<CChar>!, _ format: UnsafeP
     let name = funcname.map { String(cString: $0) } ?? "(null)"
     LogOutput.emit(type: eal, level: crit, "PANIC in \(name)():\n")
     if let format { _ = LogOutput.vlog(crit, eal, format, CVaListPointer(_fromUnsafeMutablePointer: apTag)) }
-    StackDump.log()
+    rte_dump_stack()
     abort()
 }

@@ -14,7 +14,8 @@ public func rte_dump_stack() {
 enum StackDump {
     static let maxFrames = 256
 
-    @inline(never)
+    /// Inlined so that frame 0 is rte_dump_stack itself, as in DPDK's dumps.
+    @inline(__always)
     static func log() {
         let frames = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: maxFrames)
         defer { frames.deallocate() }
