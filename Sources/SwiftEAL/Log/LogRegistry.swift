@@ -45,6 +45,9 @@ enum LogRegistry {
         let old = eal_log_type_level(e)
         guard old != level else { return }
         eal_log_type_set_level(e, level)
+        // Checked before any String work: this runs from other libraries' constructors,
+        // possibly before the Swift runtime's own have run.
+        guard canLog(UInt32(RTE_LOGTYPE_EAL), UInt32(RTE_LOG_DEBUG)) else { return }
         let name = e.pointee.name.map { String(cString: $0) } ?? ""
         ealLog(UInt32(RTE_LOG_DEBUG), "\(name) log level changed from \(levelName(old)) to \(levelName(level))")
     }
