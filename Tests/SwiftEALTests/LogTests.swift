@@ -248,4 +248,45 @@ struct LogMachineryTests {
         #expect(text.contains("EAL: swifttest.announce log level changed from info to alert\n"))
         #expect(text.split(separator: "\n").filter { $0.contains("swifttest.announce") }.count == 1)
     }
+
+    @Test("after logInit the default stream writes to stderr (and syslog); logCleanup restores stderr")
+    func consoleStream() {
+        let old = eal_log_user_stream()
+        _ = rte_openlog_stream(nil)
+        defer { _ = rte_openlog_stream(old) }
+        let capture = tmpfile()!
+        defer { fclose(capture) }
+        fflush(stderr)
+        let saved = dup(2)
+        dup2(fileno(capture), 2)
+        #expect(logInit(ident: "swifteal-test", facility: LOG_USER))
+        let stream = rte_log_get_stream()
+        #expect(stream != nil && stream != stderr)
+        ealLog(4, "through the console stream")
+        logCleanup()
+        #expect(rte_log_get_stream() == stderr)
+        logCleanup()                                   // twice is harmless
+        fflush(stderr)
+        dup2(saved, 2)
+        close(saved)
+        rewind(capture)
+        var bytes = [CChar](repeating: 0, count: 65536)
+        let n = fread(&bytes, 1, bytes.count - 1, capture)
+        bytes[n] = 0
+        #expect(String(cString: bytes).contains("EAL: through the console stream\n"))
+    }
+
+    @Test("concurrent registration: one id per name")
+    func concurrentRegister() async {
+        let ids = await withTaskGroup(of: [Int32].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<64).map { rte_log_register("swifttest.race.\($0)") } }
+            }
+            var all: [[Int32]] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(ids.allSatisfy { $0 == ids[0] })
+        #expect(Set(ids[0]).count == 64)
+    }
 }
