@@ -47,9 +47,9 @@ struct eal_log_state eal_log_state = {
 	.chunks = { [0] = eal_log_first_chunk },
 };
 
-__thread int eal_log_cur_level;
-__thread int eal_log_cur_type;
-__thread char eal_strerror_buf[EAL_STRERROR_BUFSZ];
+EAL_INTERNAL __thread int eal_log_cur_level;
+EAL_INTERNAL __thread int eal_log_cur_type;
+EAL_INTERNAL __thread char eal_strerror_buf[EAL_STRERROR_BUFSZ];
 
 struct eal_rand eal_rand __attribute__((aligned(RTE_CACHE_LINE_SIZE)));
 

@@ -88,15 +88,17 @@ static inline void eal_log_set_chunk(uint32_t i, struct eal_log_type *c) {
 }
 
 /* The message being written, per thread (rte_log_cur_msg_*). */
-extern __thread int eal_log_cur_level;
-extern __thread int eal_log_cur_type;
+/* Hidden: internal TLS would otherwise be exported despite the version script. */
+#define EAL_INTERNAL __attribute__((visibility("hidden")))
+extern EAL_INTERNAL __thread int eal_log_cur_level;
+extern EAL_INTERNAL __thread int eal_log_cur_type;
 static inline void eal_log_set_cur(int level, int type) { eal_log_cur_level = level; eal_log_cur_type = type; }
 static inline int eal_log_get_cur_level(void) { return eal_log_cur_level; }
 static inline int eal_log_get_cur_type(void) { return eal_log_cur_type; }
 
 /* rte_strerror()'s per-thread buffer for messages libc does not keep. */
 #define EAL_STRERROR_BUFSZ 256
-extern __thread char eal_strerror_buf[EAL_STRERROR_BUFSZ];
+extern EAL_INTERNAL __thread char eal_strerror_buf[EAL_STRERROR_BUFSZ];
 static inline char *eal_strerror_buffer(void) { return eal_strerror_buf; }
 
 /* rte_eal_cleanup() when the library has one (it is weak: the Init layer defines it). */
