@@ -8,14 +8,14 @@ import Glibc
 /// non-zero size are refused with -EINVAL rather than dereferenced.
 @c @implementation
 public func rte_strscpy(_ dst: UnsafeMutablePointer<CChar>!, _ src: UnsafePointer<CChar>!, _ dsize: Int) -> Int {
-    guard dsize != 0 else { RteErrno.set(.E2BIG); return -Int(E2BIG) }
-    guard let dst, let src else { RteErrno.set(.EINVAL); return -Int(EINVAL) }
+    guard dsize != 0 else { RteErrno.set(E2BIG); return -Int(E2BIG) }
+    guard let dst, let src else { RteErrno.set(EINVAL); return -Int(EINVAL) }
     for i in 0..<dsize {
         dst[i] = src[i]
         if src[i] == 0 { return i }
     }
     dst[dsize - 1] = 0
-    RteErrno.set(.E2BIG)
+    RteErrno.set(E2BIG)
     return -Int(E2BIG)
 }
 
@@ -43,8 +43,4 @@ public func rte_strsplit(_ string: UnsafeMutablePointer<CChar>!, _ stringlen: In
         i += 1
     }
     return count
-}
-
-extension Errno {
-    static let E2BIG = Errno(Glibc.E2BIG)
 }
