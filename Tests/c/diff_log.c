@@ -113,6 +113,11 @@ patterns(void)
 	P(rte_log_get_level(RTE_LOGTYPE_USER1));
 	P(rte_log_set_level_regexp("", 0));
 	P(rte_log_get_level(0));
+	/* the setters are not remembered for types registered later */
+	P(rte_log_set_level_pattern("late.*", 3));
+	P(rte_log_set_level_regexp("^rlate", 2));
+	P(rte_log_get_level(rte_log_register_type_and_pick_level("late.x", 7)));
+	P(rte_log_get_level(rte_log_register_type_and_pick_level("rlate.x", 7)));
 	P(rte_log_set_level_pattern("*", RTE_LOG_INFO));
 	P(rte_log_set_level_pattern("user[2-5]", RTE_LOG_WARNING));
 	P(rte_log_set_level_regexp("eal", RTE_LOG_DEBUG));
