@@ -58,6 +58,12 @@ enum InitSequence {
         // lcores: timersInit/lcoresInit land with the Lcore subsystem.
         // interrupts: interruptsInit/alarmsInit land with the Interrupts subsystem.
 
+        // Leftover fbarray files of dead processes would make this prefix's arrays
+        // fail with EBUSY; DPDK's primary clears them at startup too.
+        if let dir = Runtime.directory, Runtime.sharesConfig, type == RTE_PROC_PRIMARY {
+            FBArray.removeUnusedFiles(inDirectory: dir)
+        }
+
         if let m = EALState.shared, type == RTE_PROC_PRIMARY {
             m.config.pointee.main_lcore = config.mainLcore ?? 0
             m.config.pointee.lcore_count = UInt32(config.enabledLcores.count)
