@@ -109,9 +109,7 @@ enum OptionParser {
         case .hugeDir:
             c.hugeDir = value
         case .filePrefix:
-            guard !value.isEmpty, !value.contains("%") else {
-                return OptionError("invalid parameters for --file-prefix")
-            }
+            guard !value.isEmpty else { return OptionError("Invalid length of --file-prefix option") }
             c.filePrefix = value
         case .procType:
             switch value {
