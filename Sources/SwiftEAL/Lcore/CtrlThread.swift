@@ -1,0 +1,46 @@
+// rte_ctrl_thread_create: a named thread on the CPUs that no lcore uses.
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// The CPUs control threads run on: the set computed at init, or before init the
+/// caller's own affinity.
+func controlCPUs() -> CPUSet {
+    Lcores.initialized && !Lcores.ctrlCPUs.isEmpty ? Lcores.ctrlCPUs : CPUSet.currentAffinity()
+}
+
+@c @implementation
+public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _ name: UnsafePointer<CChar>?,
+                                   _ attr: UnsafePointer<pthread_attr_t>?,
+                                   _ start_routine: (@convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?)?,
+                                   _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let thread, let name, let start_routine else { return -EINVAL }
+    let cpus = controlCPUs()
+    let socket = Lcores.currentTopology().socket(of: cpus)
+    let start = ThreadStart.make(ThreadStart(routine: start_routine, threadFunc: nil, arg: arg, cpus: cpus.cpuset, socket: socket))
+    let r: Int32 = pthread_create(thread, attr, { (raw: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? in
+        let start = raw!.assumingMemoryBound(to: ThreadStart.self)
+        var cpus = start.pointee.cpus
+        let routine = start.pointee.routine!
+        let arg = start.pointee.arg
+        threadInit(lcore: LCORE_ID_ANY, cpus: cpus, socket: start.pointee.socket)
+        let status: Int32 = pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &cpus)
+        start.pointee.status = status
+        futexSignal(&start.pointee.done)   // the creator frees `start` after this
+        if status != 0 { return nil }
+        return routine(arg)
+    }, start)
+    if r != 0 {
+        ThreadStart.free(start)
+        return -r
+    }
+    _ = setThreadName(thread.pointee, String(cString: name))
+    futexWaitNonZero(&start.pointee.done)
+    let status = start.pointee.status
+    ThreadStart.free(start)
+    if status != 0 {
+        pthread_join(thread.pointee, nil)
+        return -status
+    }
+    return 0
+}
