@@ -24,6 +24,7 @@ hugepages:
 install: build
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
 	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libswifteal.so
+	strip --strip-debug $(DESTDIR)$(LIBDIR)/libswifteal.so
 	install -m 0644 include/*.h $(DESTDIR)$(INCDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
 		pkgconfig/libswifteal.pc.in > $(DESTDIR)$(PCDIR)/libswifteal.pc

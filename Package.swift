@@ -4,6 +4,9 @@ import PackageDescription
 // The exported C API carries DPDK 22.11's version nodes and nothing Swift-mangled.
 let versionScript = "\(Context.packageDirectory)/Sources/SwiftEAL/swifteal.map"
 
+// The library itself implements experimental and internal symbols.
+let cDefines: [CSetting] = [.define("_GNU_SOURCE"), .define("ALLOW_EXPERIMENTAL_API"), .define("ALLOW_INTERNAL_API")]
+
 let package = Package(
     name: "SwiftEAL",
     products: [
@@ -14,23 +17,23 @@ let package = Package(
         // Public headers (include/ -> ../../include) and the C that Swift cannot express.
         .target(
             name: "CSwiftEAL",
-            cSettings: [.define("_GNU_SOURCE")]
+            cSettings: cDefines
         ),
         // C-layout structs that live in shared memory or cross the C boundary internally.
         .target(
             name: "CEALShared",
             dependencies: ["CSwiftEAL"],
-            cSettings: [.define("_GNU_SOURCE")]
+            cSettings: cDefines
         ),
         .target(
             name: "SwiftEAL",
             dependencies: ["CSwiftEAL", "CEALShared", "CNuma"],
             exclude: ["swifteal.map"],
-            cSettings: [.define("_GNU_SOURCE")],
+            cSettings: cDefines,
             swiftSettings: [
                 .swiftLanguageMode(.v5),
                 .enableExperimentalFeature("CImplementation"),
-                .unsafeFlags(["-Xcc", "-D_GNU_SOURCE"]),
+                .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"]),
             ],
             linkerSettings: [
                 .linkedLibrary("numa"),
@@ -40,7 +43,7 @@ let package = Package(
         .testTarget(
             name: "SwiftEALTests",
             dependencies: ["SwiftEAL", "CSwiftEAL", "CEALShared"],
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Xcc", "-D_GNU_SOURCE"])]
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"])]
         ),
     ]
 )

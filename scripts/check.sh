@@ -28,7 +28,13 @@ cline=$(grep -E '^C suite: [0-9]+ passed, [0-9]+ failed' .build/check-c.log | ta
 cpassed=$(echo "$cline" | awk '{print $3}'); cpassed=${cpassed:-0}
 cfailed=$(echo "$cline" | awk '{print $5}'); cfailed=${cfailed:-1}
 
-p=$((spassed + cpassed))
-f=$((sfailed + cfailed))
+echo "== install"
+Tests/install/run.sh | tee .build/check-install.log
+iline=$(grep -E '^install: [0-9]+ passed, [0-9]+ failed' .build/check-install.log | tail -n 1)
+ipassed=$(echo "$iline" | awk '{print $2}'); ipassed=${ipassed:-0}
+ifailed=$(echo "$iline" | awk '{print $4}'); ifailed=${ifailed:-1}
+
+p=$((spassed + cpassed + ipassed))
+f=$((sfailed + cfailed + ifailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

@@ -12,7 +12,8 @@ __thread int per_lcore__thread_id = -1;                 /* filled by rte_gettid(
 __thread void *per_lcore_trace_mem;
 __thread volatile int per_lcore_trace_point_sz;
 
-void rte_delay_us_block(unsigned int us);
+/* weak: the Lcore/timer code defines it; the pointer must start out pointing at it */
+void rte_delay_us_block(unsigned int us) __attribute__((weak));
 void (*rte_delay_us)(unsigned int) = rte_delay_us_block;
 
 uint8_t rte_rtm_supported;          /* 0: locks are never elided */

@@ -110,6 +110,22 @@ for src in Tests/c/abi_*.c; do
 	fi
 done
 
+# The library exports DPDK's names only, each under DPDK's version node.
+if [ -z "$filter" ] || [[ exports == *$filter* ]]; then
+	map=$root/Sources/SwiftEAL/swifteal.map
+	bad=$(nm -D --defined-only "$lib/libswifteal.so" | awk '$2 != "A" {print $3}' | while read -r sym; do
+		name=${sym%%@*}; node=${sym##*@}
+		awk -v n="$name" -v v="$node" '/^[A-Z_0-9]+ \{/ {cur=$1} $1 == n";" && cur == v {found=1} END {exit !found}' "$map" || echo "$sym"
+	done)
+	if [ -z "$bad" ]; then
+		passed=$((passed + 1))
+		echo "exports: $(nm -D --defined-only "$lib/libswifteal.so" | awk '$2 != "A"' | wc -l) symbols, all DPDK 22.11 names under DPDK's version nodes"
+	else
+		fail "exports (not DPDK names or wrong version node)"
+		echo "$bad" | head -n 20 | sed 's/^/    /'
+	fi
+fi
+
 if [ ${#failures[@]} -ne 0 ]; then
 	echo "C suite failures:"
 	printf '  %s\n' "${failures[@]}" | sort -u

@@ -47,7 +47,7 @@ struct InternalConfig: Equatable, Sendable {
     var noShconf = false                      // --no-shconf (also implied by --in-memory)
     var hugeUnlink = HugeUnlink.existing      // --huge-unlink[=existing|always|never]
     var iovaMode: rte_iova_mode = RTE_IOVA_DC // --iova-mode
-    var logLevels: [(pattern: String, level: UInt32)] = [] // --log-level, in order
+    var logLevelArgs: [String] = []           // --log-level, raw, in order
     var baseVirtaddr: UInt64 = 0              // --base-virtaddr
     var legacyMem = false                     // --legacy-mem
     var matchAllocations = false              // --match-allocations
@@ -61,6 +61,14 @@ struct InternalConfig: Equatable, Sendable {
     var syslogFacility: String? = nil         // --syslog
     var mbufPoolOps: String? = nil            // --mbuf-pool-ops-name
     var vfioIntrMode: rte_intr_mode = RTE_INTR_MODE_NONE
+    var vfioVfToken: String? = nil            // --vfio-vf-token
+    var telemetry = true                      // --telemetry / --no-telemetry
+    var createUioDev = false                  // --create-uio-dev
+    var vmwareTscMap = false                  // --vmware-tsc-map
+    var maxSimdBitwidth: UInt16 = 0           // --force-max-simd-bitwidth
+    var hugeWorkerStack: UInt64? = nil        // --huge-worker-stack[=KB]
+    var traceArgs: [String] = []              // --trace* (recorded; no tracer)
+    var hugeUnlinkGiven = false
     var showVersion = false                   // -v
     var showHelp = false                      // -h / --help
 

@@ -1,0 +1,2 @@
+#include "eal_system.h"
+#include "eal_shared_config.h"

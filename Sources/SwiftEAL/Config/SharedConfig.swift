@@ -1,0 +1,129 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// The `config` file of a runtime directory, mapped. The primary creates it, holds a
+/// write lock on it for its lifetime (a second primary's lock fails: that is how it
+/// is refused) and publishes RTE_MAGIC when init is complete; secondaries map it at
+/// the primary's address and wait for the magic.
+struct SharedConfigMapping {
+    var fd: FileDescriptor
+    var config: UnsafeMutablePointer<eal_shared_config>
+    var length: Int
+    var path: String
+    var isPrimary: Bool
+}
+
+enum SharedConfig {
+    /// Where DPDK maps its first region on x86_64 when --base-virtaddr is not given.
+    static let defaultBaseAddress: UInt64 = 0x1_0000_0000
+
+    static var mappedLength: Int {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return (MemoryLayout<eal_shared_config>.size + page - 1) / page * page
+    }
+
+    /// Primary: create, lock, map, zero. Fails with EAGAIN when another primary holds it.
+    static func create(path: String, baseAddress: UInt64) throws(Errno) -> SharedConfigMapping {
+        let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
+        do throws(Errno) {
+            guard try fd.lock(exclusive: true) else {
+                ealLog(4, "Cannot create lock on '\(path)'. Is another primary process running?")
+                throw Errno.EAGAIN
+            }
+            try fd.truncate(mappedLength)
+            let hint = UnsafeMutableRawPointer(bitPattern: UInt(baseAddress == 0 ? defaultBaseAddress : baseAddress))
+            let p = mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
+            guard let p, p != MAP_FAILED else { throw Errno.current }
+            memset(p, 0, mappedLength)
+            let cfg = p.bindMemory(to: eal_shared_config.self, capacity: 1)
+            cfg.pointee.version = UInt32(EAL_SHARED_CONFIG_VERSION)
+            cfg.pointee.mem_cfg_addr = UInt64(UInt(bitPattern: p))
+            cfg.pointee.primary_pid = getpid()
+            return SharedConfigMapping(fd: fd, config: cfg, length: mappedLength, path: path, isPrimary: true)
+        } catch {
+            fd.unlock()
+            fd.close()
+            throw error
+        }
+    }
+
+    /// Secondary: map at the primary's address once it has published the magic.
+    static func attach(path: String) throws(Errno) -> SharedConfigMapping {
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, O_RDWR) } catch {
+            ealLog(4, "Cannot open '\(path)' for rte_mem_config")
+            throw Errno.noConfig
+        }
+        do throws(Errno) {
+            // First a look at where the primary put it, then the real mapping there.
+            guard let peek = mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
+                throw Errno.current
+            }
+            let cfgPeek = peek.assumingMemoryBound(to: eal_shared_config.self)
+            try waitForMagic(cfgPeek, path: path)
+            let want = UnsafeMutableRawPointer(bitPattern: UInt(cfgPeek.pointee.mem_cfg_addr))
+            munmap(peek, mappedLength)
+            let p = mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
+            guard let p, p != MAP_FAILED else {
+                ealLog(4, "Cannot mmap memory for rte_config at [\(String(describing: want))]")
+                throw Errno.EAGAIN
+            }
+            guard p == want else {
+                munmap(p, mappedLength)
+                ealLog(4, "Cannot map the shared config at the primary's address")
+                throw Errno.EAGAIN
+            }
+            let cfg = p.bindMemory(to: eal_shared_config.self, capacity: 1)
+            return SharedConfigMapping(fd: fd, config: cfg, length: mappedLength, path: path, isPrimary: false)
+        } catch {
+            fd.close()
+            throw error
+        }
+    }
+
+    /// Spins (sleeping) until the primary says init is done; fails if it dies first.
+    private static func waitForMagic(_ cfg: UnsafeMutablePointer<eal_shared_config>, path: String) throws(Errno) {
+        var spins = 0
+        while atomicLoad(&cfg.pointee.magic) != UInt32(RTE_MAGIC) {
+            spins += 1
+            if spins % 1000 == 0 && !primaryAlive(path: path) {
+                ealLog(4, "The primary process is gone before finishing its init")
+                throw Errno.noConfig
+            }
+            usleep(100)
+        }
+    }
+
+    /// The primary marks the config complete: secondaries may proceed.
+    static func publish(_ m: SharedConfigMapping) {
+        atomicStore(&m.config.pointee.magic, UInt32(RTE_MAGIC))
+    }
+
+    /// Undo: unmap, release the lock, and (primary) remove the file.
+    static func release(_ m: SharedConfigMapping) {
+        if m.isPrimary { atomicStore(&m.config.pointee.magic, 0) }
+        munmap(UnsafeMutableRawPointer(m.config), m.length)
+        if m.isPrimary { unlink(m.path) }
+        m.fd.unlock()
+        m.fd.close()
+    }
+
+    /// Whether some other process holds the primary's write lock on `path`.
+    static func primaryAlive(path: String) -> Bool {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { Glibc.close(fd) }
+        var fl = flock()
+        fl.l_type = Int16(F_WRLCK)
+        fl.l_whence = Int16(SEEK_SET)
+        guard fcntl(fd, F_GETLK, &fl) == 0 else { return false }
+        return fl.l_type != Int16(F_UNLCK) && fl.l_pid != getpid()
+    }
+}
+
+@inline(__always)
+private func atomicLoad(_ p: UnsafeMutablePointer<UInt32>) -> UInt32 { AtomicView(p).load() }
+
+@inline(__always)
+private func atomicStore(_ p: UnsafeMutablePointer<UInt32>, _ v: UInt32) { AtomicView(p).store(v) }

@@ -1,0 +1,89 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// The init sequence after option parsing, one step after the other, each
+/// registering its undo. A failing step leaves the undo of the earlier ones for
+/// the caller to run; `rte_eal_cleanup` runs the same list.
+enum InitSequence {
+    /// Runs every step; throws the first error with a DPDK-style alert already logged.
+    static func run(_ config: InternalConfig) throws(Errno) {
+        Runtime.config = config
+        if let ops = config.mbufPoolOps { EALState.mbufPoolOps = strdup(ops) }
+
+        // Process type: auto means secondary when a primary holds this prefix's config.
+        var type = config.processType
+        if type == RTE_PROC_AUTO {
+            let cfgPath = RuntimeDir.base() + "/" + config.filePrefix + "/config"
+            type = SharedConfig.primaryAlive(path: cfgPath) ? RTE_PROC_SECONDARY : RTE_PROC_PRIMARY
+            ealLog(6, "Auto-detected process type: \(type == RTE_PROC_PRIMARY ? "PRIMARY" : "SECONDARY")")
+        }
+        EALState.processType = type
+        Runtime.config.processType = type
+
+        try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
+            let dir = try RuntimeDir.create(prefix: config.filePrefix)
+            Runtime.directory = dir
+            copyRuntimeDir(dir)
+            return {
+                Runtime.directory = nil
+                copyRuntimeDir("")
+                RuntimeDir.removeIfEmpty(dir)
+            }
+        }
+
+        try step("Cannot init config") { () throws(Errno) -> (() -> Void)? in
+            if !Runtime.sharesConfig { return nil }
+            let path = Runtime.path("config")!
+            let m = type == RTE_PROC_PRIMARY
+                ? try SharedConfig.create(path: path, baseAddress: config.baseVirtaddr)
+                : try SharedConfig.attach(path: path)
+            EALState.shared = m
+            return { SharedConfig.release(m); EALState.shared = nil }
+        }
+
+        EALState.iovaMode = config.iovaMode != RTE_IOVA_DC ? config.iovaMode : RTE_IOVA_VA
+        if let m = EALState.shared {
+            if type == RTE_PROC_PRIMARY {
+                m.config.pointee.iova_mode = EALState.iovaMode.rawValue
+                m.config.pointee.base_virtaddr = config.baseVirtaddr
+                m.config.pointee.legacy_mem = config.legacyMem ? 1 : 0
+                m.config.pointee.single_file_segments = config.singleFileSegments ? 1 : 0
+            } else {
+                EALState.iovaMode = rte_iova_mode(rawValue: m.config.pointee.iova_mode)
+            }
+        }
+        ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
+
+        // lcores: timersInit/lcoresInit land with the Lcore subsystem.
+        // interrupts: interruptsInit/alarmsInit land with the Interrupts subsystem.
+
+        if let m = EALState.shared, type == RTE_PROC_PRIMARY {
+            m.config.pointee.main_lcore = config.mainLcore ?? 0
+            m.config.pointee.lcore_count = UInt32(config.enabledLcores.count)
+            SharedConfig.publish(m)
+        }
+    }
+
+    /// Runs one step; its returned undo (if any) joins the list. On failure logs the
+    /// alert DPDK prints ("EAL: FATAL: <what>") and rethrows.
+    static func step(_ alert: String, _ body: () throws(Errno) -> (() -> Void)?) throws(Errno) {
+        do {
+            if let undo = try body() { EALState.undo.append((alert, undo)) }
+        } catch {
+            initAlert(alert)
+            throw error
+        }
+    }
+
+    static func initAlert(_ message: String) {
+        fputs("EAL: FATAL: \(message)\n", stderr)
+        ealLog(4, message)
+    }
+
+    private static func copyRuntimeDir(_ dir: String) {
+        let buf = EALState.runtimeDirBuffer
+        _ = dir.withCString { strncpy(buf, $0, Int(PATH_MAX) - 1) }
+        buf[Int(PATH_MAX) - 1] = 0
+    }
+}

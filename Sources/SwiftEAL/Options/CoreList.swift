@@ -1,0 +1,157 @@
+import CSwiftEAL
+
+/// Parsers for the three ways to name lcores: `-l 0-3,5`, `-c 0xf` and
+/// `--lcores '(0-1)@(0-1),2@2'`. Pure functions over the option text, so the
+/// Swift tests can drive them with any `available` CPU set.
+enum CoreList {
+    static let maxLcore = Int(RTE_MAX_LCORE)
+
+    /// `-l`: single ids and ranges, comma separated; lcore i runs on CPU i.
+    static func parseList(_ text: String, available: CPUSet) -> Result<[LcoreSetting], OptionError> {
+        let syntax = OptionError("invalid core list syntax")
+        var ids: [Int] = []
+        var seen = Set<Int>()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.trimmingSpaces
+            guard let range = parseRange(item) else { return .failure(syntax) }
+            if range.upperBound >= maxLcore {
+                return .failure(OptionError(
+                    "Too many lcores provided. Cannot exceed RTE_MAX_LCORE (\(maxLcore))",
+                    then: "invalid core list syntax"))
+            }
+            for id in range where seen.insert(id).inserted { ids.append(id) }
+        }
+        if ids.isEmpty { return .failure(syntax) }
+        for id in ids where !available.contains(id) {
+            return .failure(OptionError("lcore \(id) unavailable",
+                then: "invalid core list, please check specified cores are part of \(describe(available))"))
+        }
+        return .success(settings(ids.map { ($0, CPUSet([$0])) }))
+    }
+
+    /// `-c`: a hexadecimal mask, with or without 0x; bit i is lcore i on CPU i.
+    static func parseMask(_ text: String, available: CPUSet) -> Result<[LcoreSetting], OptionError> {
+        var digits = Substring(text.trimmingSpaces)
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        let syntax = "invalid coremask syntax"
+        guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+            return .failure(OptionError("invalid characters in coremask: [\(text)]", then: syntax))
+        }
+        var ids: [Int] = []
+        for (pos, ch) in digits.reversed().enumerated() {
+            let nibble = Int(String(ch), radix: 16)!
+            for bit in 0..<4 where nibble & (1 << bit) != 0 {
+                let id = pos * 4 + bit
+                if id >= maxLcore {
+                    return .failure(OptionError("lcore \(id) unavailable", then: syntax))
+                }
+                ids.append(id)
+            }
+        }
+        if ids.isEmpty { return .failure(OptionError("No lcores in coremask: [\(text)]", then: syntax)) }
+        for id in ids.sorted() where !available.contains(id) {
+            return .failure(OptionError("lcore \(id) unavailable", then: syntax))
+        }
+        return .success(settings(ids.sorted().map { ($0, CPUSet([$0])) }))
+    }
+
+    /// `--lcores`: comma-separated `lcores[@cpus]`, where either side is one number,
+    /// a range, or a parenthesised list of numbers and ranges. Without `@` each lcore
+    /// runs on the CPU of the same number.
+    static func parseMap(_ text: String, available: CPUSet) -> Result<[LcoreSetting], OptionError> {
+        let invalid = OptionError("invalid parameter for --lcores")
+        var pairs: [(Int, CPUSet)] = []
+        var rest = Substring(text.trimmingSpaces)
+        guard !rest.isEmpty else { return .failure(invalid) }
+        while !rest.isEmpty {
+            guard let (lcores, afterL) = takeGroup(rest) else { return .failure(invalid) }
+            rest = afterL
+            var cpus: [Int]? = nil
+            if rest.first == "@" {
+                guard let (c, afterC) = takeGroup(rest.dropFirst()) else { return .failure(invalid) }
+                cpus = c
+                rest = afterC
+            }
+            if rest.first == "," {
+                rest = rest.dropFirst()
+                if rest.isEmpty { return .failure(invalid) }
+            } else if !rest.isEmpty {
+                return .failure(invalid)
+            }
+            for l in lcores where l >= maxLcore { return .failure(invalid) }
+            for c in cpus ?? lcores where !available.contains(c) {
+                return .failure(OptionError("core \(c) unavailable", then: "invalid parameter for --lcores"))
+            }
+            for l in lcores {
+                let set = CPUSet(cpus ?? [l])
+                if let i = pairs.firstIndex(where: { $0.0 == l }) { pairs[i].1 = set } else { pairs.append((l, set)) }
+            }
+        }
+        return .success(settings(pairs))
+    }
+
+    // MARK: pieces
+
+    /// "n" or "a-b" (a <= b), decimal.
+    static func parseRange(_ s: Substring) -> ClosedRange<Int>? {
+        let ends = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard ends.count == 1 || ends.count == 2 else { return nil }
+        guard let lo = decimal(ends[0].trimmingSpaces) else { return nil }
+        let hi = ends.count == 2 ? decimal(ends[1].trimmingSpaces) : lo
+        guard let hi, lo <= hi else { return nil }
+        return lo...hi
+    }
+
+    /// A group at the start of `s`: "(a,b-c)" or "n" or "a-b"; returns members and the rest.
+    private static func takeGroup(_ s: Substring) -> ([Int], Substring)? {
+        if s.first == "(" {
+            guard let close = s.firstIndex(of: ")") else { return nil }
+            let inner = s[s.index(after: s.startIndex)..<close]
+            var members: [Int] = []
+            for item in inner.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let r = parseRange(item) else { return nil }
+                for v in r where !members.contains(v) { members.append(v) }
+            }
+            return members.isEmpty ? nil : (members, s[s.index(after: close)...])
+        }
+        let end = s.firstIndex(where: { $0 == "@" || $0 == "," }) ?? s.endIndex
+        guard let r = parseRange(s[..<end]) else { return nil }
+        return (Array(r), s[end...])
+    }
+
+    private static func decimal(_ s: Substring) -> Int? {
+        guard !s.isEmpty, s.count <= 9, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber) else { return nil }
+        return Int(s)
+    }
+
+    private static func settings(_ pairs: [(Int, CPUSet)]) -> [LcoreSetting] {
+        var out = [LcoreSetting](repeating: LcoreSetting(), count: maxLcore)
+        for (id, cpus) in pairs { out[id] = LcoreSetting(role: ROLE_RTE, cpus: cpus) }
+        return out
+    }
+
+    /// "0-1" style summary of a CPU set, as DPDK prints in its hint.
+    static func describe(_ set: CPUSet) -> String {
+        var parts: [String] = []
+        var start: Int? = nil
+        var prev = -2
+        for c in set.members {
+            if c != prev + 1 {
+                if let s = start { parts.append(s == prev ? "\(s)" : "\(s)-\(prev)") }
+                start = c
+            }
+            prev = c
+        }
+        if let s = start { parts.append(s == prev ? "\(s)" : "\(s)-\(prev)") }
+        return parts.joined(separator: ",")
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: Substring {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}

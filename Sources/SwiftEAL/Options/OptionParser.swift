@@ -1,0 +1,231 @@
+import CSwiftEAL
+import Glibc
+import CEALShared
+
+/// `rte_eal_init`'s command line: glibc `getopt_long` over the caller's argv (so
+/// permutation, abbreviations and glibc's own messages are what DPDK users know),
+/// each option checked as it comes, then the cross-option rules.
+enum OptionParser {
+    struct Parsed {
+        var config: InternalConfig
+        /// getopt's `optind` after the last EAL option: the caller's arguments start
+        /// at `optind - 1`, where `rte_eal_init` stores the program name.
+        var optind: Int32
+    }
+
+    /// Parses argv in place. `available` is the set of CPUs this process may run on.
+    /// Not reentrant (getopt's state is global); `rte_eal_init` runs it once.
+    static func parse(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
+                      available: CPUSet) -> Result<Parsed, OptionError> {
+        let saved = (optind, opterr, optopt, optarg)
+        defer { (optind, opterr, optopt, optarg) = saved }
+        optind = 0 // 0 makes glibc reinitialise its scanner
+        opterr = 1
+
+        var config = InternalConfig()
+        var lcoreOption: String? = nil
+        while true {
+            let c = getopt_long(argc, argv, Opt.shortOptions, Opt.longOptions, nil)
+            if c == -1 { break }
+            guard let opt = Opt(rawValue: c) else {
+                // '?' or ':' — glibc already named the offending option.
+                return .failure(OptionError("Invalid 'command line' arguments."))
+            }
+            let arg = optarg.map { String(cString: $0) }
+            if let e = apply(opt, arg, &config, &lcoreOption, available) { return .failure(e) }
+        }
+        if let e = finish(&config, available: available) { return .failure(e) }
+        return .success(Parsed(config: config, optind: optind))
+    }
+
+    /// One option; nil when accepted.
+    private static func apply(_ opt: Opt, _ arg: String?, _ c: inout InternalConfig,
+                              _ lcoreOption: inout String?, _ available: CPUSet) -> OptionError? {
+        let value = arg ?? ""
+        switch opt {
+        case .corelist, .coremask, .lcores:
+            let flag = opt == .corelist ? "-l" : opt == .coremask ? "-c" : "--lcores"
+            if let prior = lcoreOption {
+                return OptionError("Option \(flag) is ignored, because (\(prior)) is set!")
+            }
+            lcoreOption = flag
+            let parsed: Result<[LcoreSetting], OptionError>
+            switch opt {
+            case .corelist: parsed = CoreList.parseList(value, available: available)
+            case .coremask: parsed = CoreList.parseMask(value, available: available)
+            default: parsed = CoreList.parseMap(value, available: available)
+            }
+            switch parsed {
+            case .success(let lcores): c.lcores = lcores; c.lcoresGiven = true
+            case .failure(let e): return e
+            }
+        case .mainLcore:
+            guard let id = OptionValues.integer(value), id >= 0, id < Int(RTE_MAX_LCORE) else {
+                return OptionError("invalid parameter for --main-lcore")
+            }
+            c.mainLcore = UInt32(id)
+        case .serviceMask, .serviceList:
+            let parsed = opt == .serviceMask ? CoreList.parseMask(value, available: available)
+                                             : CoreList.parseList(value, available: available)
+            guard case .success(let s) = parsed else { return OptionError("invalid service core list") }
+            c.serviceCores = (0..<UInt32(RTE_MAX_LCORE)).filter { s[Int($0)].role == ROLE_RTE }
+        case .channels:
+            let n = OptionValues.atoi(value)
+            guard n > 0 else { return OptionError("invalid channel number") }
+            c.memoryChannels = UInt32(n)
+        case .ranks:
+            let n = OptionValues.atoi(value)
+            guard n > 0, n <= 16 else { return OptionError("invalid rank number") }
+            c.memoryRanks = UInt32(n)
+        case .memory:
+            c.memoryMB = UInt64(max(0, OptionValues.atoi(value)))
+        case .socketMem, .socketLimit:
+            let name = opt == .socketMem ? "--socket-mem" : "--socket-limit"
+            guard let list = OptionValues.socketList(value) else {
+                return OptionError("invalid parameters for \(name)")
+            }
+            if opt == .socketMem { c.socketMem = list } else { c.socketLimit = list }
+        case .hugeDir:
+            c.hugeDir = value
+        case .filePrefix:
+            guard !value.isEmpty, !value.contains("%") else {
+                return OptionError("invalid parameters for --file-prefix")
+            }
+            c.filePrefix = value
+        case .procType:
+            switch value {
+            case "primary": c.processType = RTE_PROC_PRIMARY
+            case "secondary": c.processType = RTE_PROC_SECONDARY
+            case "auto": c.processType = RTE_PROC_AUTO
+            default: return OptionError("Invalid process type specified")
+            }
+        case .inMemory:
+            c.inMemory = true
+            c.noShconf = true
+            c.hugeUnlink = .always
+        case .noShconf: c.noShconf = true
+        case .noHuge:
+            c.noHuge = true
+            c.legacyMem = true // anonymous memory is never returned, as DPDK's legacy mode
+        case .legacyMem: c.legacyMem = true
+        case .singleFileSegments: c.singleFileSegments = true
+        case .matchAllocations: c.matchAllocations = true
+        case .hugeUnlink:
+            switch arg {
+            case nil, "always"?: c.hugeUnlink = .always
+            case "existing"?: c.hugeUnlink = .existing
+            case "never"?: c.hugeUnlink = .never
+            default: return OptionError("invalid --huge-unlink option")
+            }
+            c.hugeUnlinkGiven = true
+        case .iovaMode:
+            switch value {
+            case "pa": c.iovaMode = RTE_IOVA_PA
+            case "va": c.iovaMode = RTE_IOVA_VA
+            default: return OptionError("invalid parameters for --iova-mode")
+            }
+        case .logLevel:
+            // DPDK reads --log-level in an early pass that reports a bad value and
+            // carries on; init does not fail on it.
+            if parseLogLevelOption(value) != nil {
+                c.logLevelArgs.append(value)
+            } else {
+                ealLog(4, "invalid parameters for --log-level")
+            }
+        case .baseVirtaddr:
+            guard let addr = OptionValues.hex(value), addr != 0 else {
+                return OptionError("invalid parameter for --base-virtaddr")
+            }
+            c.baseVirtaddr = addr
+        case .noPci: c.noPci = true
+        case .noHpet: c.noHpet = true
+        case .telemetry: c.telemetry = true
+        case .noTelemetry: c.telemetry = false; c.noTelemetry = true
+        case .allow: c.allowList.append(value)
+        case .block: c.blockList.append(value)
+        case .vdev: c.vdevs.append(value)
+        case .driver: c.drivers.append(value)
+        case .syslog:
+            guard OptionValues.syslogFacilities[value] != nil else {
+                return OptionError("invalid parameters for --syslog")
+            }
+            c.syslogFacility = value
+        case .mbufPoolOpsName: c.mbufPoolOps = value
+        case .vfioIntr:
+            switch value {
+            case "legacy": c.vfioIntrMode = RTE_INTR_MODE_LEGACY
+            case "msi": c.vfioIntrMode = RTE_INTR_MODE_MSI
+            case "msix": c.vfioIntrMode = RTE_INTR_MODE_MSIX
+            default: return OptionError("invalid parameters for --vfio-intr")
+            }
+        case .vfioVfToken:
+            guard OptionValues.isUUID(value) else { return OptionError("invalid parameters for --vfio-vf-token") }
+            c.vfioVfToken = value
+        case .createUioDev: c.createUioDev = true
+        case .vmwareTscMap: c.vmwareTscMap = true
+        case .forceMaxSimdBitwidth:
+            guard let n = OptionValues.integer(value), n == 0 || (n >= 64 && n <= 32768 && n & (n - 1) == 0) else {
+                return OptionError("invalid parameter for --force-max-simd-bitwidth")
+            }
+            c.maxSimdBitwidth = UInt16(n)
+        case .hugeWorkerStack:
+            if let arg {
+                guard let kb = OptionValues.integer(arg), kb > 0 else {
+                    return OptionError("invalid parameter for --huge-worker-stack")
+                }
+                c.hugeWorkerStack = UInt64(kb) * 1024
+            } else {
+                c.hugeWorkerStack = 0
+            }
+        case .trace, .traceDir, .traceBufsz, .traceMode:
+            c.traceArgs.append(value)
+        case .version: c.showVersion = true
+        case .help: c.showHelp = true
+        }
+        return nil
+    }
+
+    /// Defaults and the rules that involve more than one option.
+    static func finish(_ c: inout InternalConfig, available: CPUSet) -> OptionError? {
+        if !c.lcoresGiven {
+            // every CPU we may run on becomes the lcore of the same number
+            for cpu in available.members where cpu < Int(RTE_MAX_LCORE) {
+                c.lcores[cpu] = LcoreSetting(role: ROLE_RTE, cpus: CPUSet([cpu]))
+            }
+        }
+        if let main = c.mainLcore {
+            if c.lcores[Int(main)].role != ROLE_RTE {
+                return OptionError("Main lcore is not enabled for DPDK")
+            }
+        } else {
+            guard let first = c.enabledLcores.first else { return OptionError("No lcores enabled") }
+            c.mainLcore = first
+        }
+        if c.processType == RTE_PROC_SECONDARY && c.noShconf {
+            return OptionError("Options --in-memory and --no-shconf cannot be used with a secondary process")
+        }
+        if !c.socketMem.isEmpty && c.memoryMB != 0 {
+            return OptionError("Options -m and --socket-mem cannot be specified at the same time")
+        }
+        if !c.socketMem.isEmpty && c.noHuge {
+            return OptionError("Options --socket-mem cannot be specified together with --no-huge")
+        }
+        if c.hugeUnlinkGiven && c.noHuge {
+            return OptionError("Option --huge-unlink cannot be specified together with --no-huge")
+        }
+        if c.legacyMem && c.inMemory {
+            return OptionError("Option --legacy-mem is not compatible with --in-memory")
+        }
+        if c.inMemory && c.hugeUnlink == .never {
+            return OptionError("Option --huge-unlink=never is not compatible with --in-memory")
+        }
+        if !c.allowList.isEmpty && !c.blockList.isEmpty {
+            return OptionError("Options allow (-a) and block (-b) can't be used at the same time")
+        }
+        if !c.socketLimit.isEmpty && c.legacyMem {
+            ealLog(5, "Option --socket-limit is only supported in non-legacy memory mode")
+        }
+        if !c.socketMem.isEmpty { c.memoryMB = c.socketMem.reduce(0, +) }
+        return nil
+    }
+}

@@ -1,0 +1,211 @@
+/*
+ * rte_eal_init / rte_eal_cleanup as a user sees them: the consumed count and argv,
+ * a second call, bad options (each in a child process), a second primary with the
+ * same prefix, a restart after cleanup, the runtime directory and config file modes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+
+#include "check.h"
+
+static const char *self;
+
+/* Child: rte_eal_init(args); exit 0 when it returned >= 0, 10 + rte_errno % 100 otherwise. */
+static int child_init(int argc, char **argv)
+{
+	int ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		return 10 + rte_errno % 100;
+	/* the caller's own options start at argv[ret] */
+	if (ret + 1 < argc && strcmp(argv[ret + 1], "--check-secondary") == 0 &&
+	    rte_eal_process_type() != RTE_PROC_SECONDARY)
+		return 5;
+	if (getenv("HOLD_FD")) {
+		/* tell the parent init is done, then wait until it closes the pipe */
+		int fd = atoi(getenv("HOLD_FD"));
+		char c = 1, buf;
+		if (write(fd, &c, 1) != 1)
+			return 3;
+		int rfd = atoi(getenv("WAIT_FD"));
+		if (read(rfd, &buf, 1) < 0)
+			return 4;
+	}
+	return rte_eal_cleanup() == 0 ? 0 : 2;
+}
+
+/* Runs this program as a child with the given EAL args; returns its exit status. */
+static int run_child(const char *const *args)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *argv[32] = { self, "--child" };
+		int n = 2;
+		for (int i = 0; args[i] && n < 31; i++)
+			argv[n++] = args[i];
+		argv[n] = NULL;
+		int devnull = open("/dev/null", 1);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(self, (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+#define BASE "--no-huge", "-m", "64", "--no-pci", "--no-telemetry"
+
+static void bad_options(void)
+{
+	static const char *const cases[][12] = {
+		{ "-l", "0", "--bogus", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "999", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-c", "zz", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "--lcores", "(0", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "-l", "0", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--main-lcore", "5000", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "-n", "0", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--proc-type", "sideways", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--iova-mode", "xx", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--huge-unlink=maybe", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--socket-mem", "64", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--in-memory", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--vfio-intr", "loud", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "--base-virtaddr", "xyz", BASE, "--file-prefix", "ti_bad", NULL },
+		{ "-l", "0", "-m", BASE, NULL }, /* -m swallows --no-huge: hugepages then needed */
+	};
+	for (size_t i = 0; i + 1 < sizeof(cases) / sizeof(cases[0]); i++) {
+		int st = run_child(cases[i]);
+		if (st != 10 + EINVAL)
+			fprintf(stderr, "bad option case %zu (%s %s %s): status %d\n", i,
+				cases[i][0], cases[i][1], cases[i][2], st);
+		CHECK_EQ(st, 10 + EINVAL);
+	}
+	static const char *const good[] = { "-l", "0", BASE, "--file-prefix", "ti_good", NULL };
+	CHECK_EQ(run_child(good), 0);
+}
+
+/* A primary holds the prefix; a second primary is refused, auto becomes secondary. */
+static void second_primary(void)
+{
+	int up[2], hold[2];
+	CHECK(pipe(up) == 0 && pipe(hold) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char ufd[16], wfd[16];
+		snprintf(ufd, sizeof(ufd), "%d", up[1]);
+		snprintf(wfd, sizeof(wfd), "%d", hold[0]);
+		setenv("HOLD_FD", ufd, 1);
+		setenv("WAIT_FD", wfd, 1);
+		close(up[0]);
+		close(hold[1]);
+		execl(self, self, "--child", "-l", "0", BASE, "--file-prefix", "ti_two", (char *)NULL);
+		_exit(127);
+	}
+	close(up[1]);
+	close(hold[0]);
+	char c;
+	CHECK_EQ(read(up[0], &c, 1), 1); /* the first primary is up */
+
+	char path[512];
+	snprintf(path, sizeof(path), "%s/ti_two/config",
+		getuid() == 0 ? "/var/run/dpdk" : (getenv("XDG_RUNTIME_DIR") ? getenv("XDG_RUNTIME_DIR") : "/tmp"));
+	if (getuid() != 0 && getenv("XDG_RUNTIME_DIR")) {
+		snprintf(path, sizeof(path), "%s/dpdk/ti_two/config", getenv("XDG_RUNTIME_DIR"));
+	} else if (getuid() != 0) {
+		snprintf(path, sizeof(path), "/tmp/dpdk/ti_two/config");
+	}
+	CHECK_EQ(rte_eal_primary_proc_alive(path), 1);
+
+	static const char *const second[] = { "-l", "0", BASE, "--file-prefix", "ti_two",
+		"--proc-type", "primary", NULL };
+	int st = run_child(second);
+	CHECK(st >= 10); /* refused */
+
+	/* secondaries attach to the running primary's config */
+	static const char *const sec[] = { "-l", "1", BASE, "--file-prefix", "ti_two",
+		"--proc-type", "secondary", "--", "--check-secondary", NULL };
+	CHECK_EQ(run_child(sec), 0);
+	static const char *const autosec[] = { "-l", "1", BASE, "--file-prefix", "ti_two",
+		"--proc-type", "auto", "--", "--check-secondary", NULL };
+	CHECK_EQ(run_child(autosec), 0);
+	CHECK_EQ(rte_eal_primary_proc_alive(path), 1); /* a secondary's exit leaves the primary's lock */
+
+	close(hold[1]); /* let the first one clean up and exit */
+	int wst;
+	waitpid(pid, &wst, 0);
+	CHECK(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	CHECK_EQ(rte_eal_primary_proc_alive(path), 0);
+
+	/* the same prefix starts again after cleanup */
+	static const char *const again[] = { "-l", "0", BASE, "--file-prefix", "ti_two", NULL };
+	CHECK_EQ(run_child(again), 0);
+	CHECK_EQ(run_child(again), 0);
+}
+
+static void in_process(void)
+{
+	char *argv[] = { (char *)self, "-l", "0", "--no-huge", "-m", "64", "--no-pci",
+		"--no-telemetry", "--file-prefix", "ti_main", "--", "app1", "-x", NULL };
+	int argc = 13;
+
+	CHECK_EQ(rte_eal_process_type(), RTE_PROC_PRIMARY);
+	CHECK(strcmp(rte_eal_get_runtime_dir(), "") == 0);
+
+	int ret = rte_eal_init(argc, argv);
+	CHECK_EQ(ret, 10);
+	CHECK(ret >= 0 && strcmp(argv[ret], self) == 0); /* program name stored at argv[ret] */
+	CHECK(ret >= 0 && strcmp(argv[ret + 1], "app1") == 0);
+	CHECK(ret >= 0 && strcmp(argv[ret + 2], "-x") == 0);
+
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_init(argc, argv), -1);
+	CHECK_EQ(rte_errno, EALREADY);
+
+	CHECK_EQ(rte_eal_process_type(), RTE_PROC_PRIMARY);
+	CHECK_EQ(rte_eal_has_hugepages(), 0);
+	CHECK_EQ(rte_eal_has_pci(), 0);
+	CHECK_EQ(rte_eal_iova_mode(), RTE_IOVA_VA);
+
+	const char *dir = rte_eal_get_runtime_dir();
+	CHECK(strstr(dir, "/dpdk/ti_main") != NULL);
+	struct stat st;
+	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700);
+	char cfg[512];
+	snprintf(cfg, sizeof(cfg), "%s/config", dir);
+	CHECK(stat(cfg, &st) == 0 && (st.st_mode & 0777) == 0600);
+	CHECK_EQ(rte_eal_primary_proc_alive(cfg), 0); /* ourselves: not "another" primary */
+
+	CHECK_EQ(rte_eal_cleanup(), 0);
+	CHECK(stat(cfg, &st) != 0); /* nothing left to trip a later primary */
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_cleanup(), -1);
+	CHECK_EQ(rte_errno, EALREADY);
+	rte_errno = 0;
+	CHECK_EQ(rte_eal_init(argc, argv), -1); /* once per process, as DPDK */
+	CHECK_EQ(rte_errno, EALREADY);
+}
+
+int main(int argc, char **argv)
+{
+	self = argv[0];
+	if (argc > 1 && strcmp(argv[1], "--child") == 0) {
+		argv[1] = argv[0];
+		return child_init(argc - 1, argv + 1);
+	}
+	bad_options();
+	second_primary();
+	in_process();
+	return check_report();
+}
