@@ -55,7 +55,14 @@ enum InitSequence {
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
 
-        // lcores: timersInit/lcoresInit land with the Lcore subsystem.
+        try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
+            try timersInit()
+            return nil
+        }
+        try step("Cannot init lcores") { () throws(Errno) -> (() -> Void)? in
+            try lcoresInit()
+            return { lcoresCleanup() }
+        }
         // interrupts: interruptsInit/alarmsInit land with the Interrupts subsystem.
 
         if let m = EALState.shared, type == RTE_PROC_PRIMARY {

@@ -17,13 +17,16 @@ public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _
     guard let thread, let name, let start_routine else { return -EINVAL }
     let cpus = controlCPUs()
     let socket = Lcores.currentTopology().socket(of: cpus)
-    let start = ThreadStart.make(ThreadStart(routine: start_routine, threadFunc: nil, arg: arg, cpus: cpus.cpuset, socket: socket))
+    let start = ThreadStart.make(ThreadStart(routine: start_routine, threadFunc: nil, arg: arg,
+                                             cpus: cpus.cpuset, socket: socket, name: String(cString: name)))
     let r: Int32 = pthread_create(thread, attr, { (raw: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? in
         let start = raw!.assumingMemoryBound(to: ThreadStart.self)
         var cpus = start.pointee.cpus
         let routine = start.pointee.routine!
         let arg = start.pointee.arg
         threadInit(lcore: LCORE_ID_ANY, cpus: cpus, socket: start.pointee.socket)
+        // named by itself, so the name is there before start_routine runs
+        if let name = start.pointee.name { setThreadName(pthread_self(), name) }
         let status: Int32 = pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &cpus)
         start.pointee.status = status
         futexSignal(&start.pointee.done)   // the creator frees `start` after this
@@ -34,7 +37,6 @@ public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _
         ThreadStart.free(start)
         return -r
     }
-    _ = setThreadName(thread.pointee, String(cString: name))
     futexWaitNonZero(&start.pointee.done)
     let status = start.pointee.status
     ThreadStart.free(start)

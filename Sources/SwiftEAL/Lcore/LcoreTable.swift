@@ -128,7 +128,7 @@ func lcoresInit() throws(Errno) {
     }
     threadInit(lcore: main, cpus: mainSet, socket: mainInfo.socket_id)
     Lcores.initialized = true
-    Vect.reset()
+    Vect.reset(forced: cfg.maxSimdBitwidth)
 
     // the workers
     for id in workerIds {

@@ -11,6 +11,7 @@ struct ThreadStart {
     var arg: UnsafeMutableRawPointer?
     var cpus: rte_cpuset_t
     var socket: UInt32 = UInt32.max
+    var name: String? = nil
     var done: UInt32 = 0
     var status: Int32 = 0
 
