@@ -5,8 +5,8 @@
 struct eal_lcore_table eal_lcores;
 struct eal_launch_block *eal_launch_current;
 
-__thread unsigned int eal_tls_socket_id = UINT_MAX;
-__thread rte_cpuset_t eal_tls_cpuset;
+__attribute__((visibility("hidden"))) __thread unsigned int eal_tls_socket_id = UINT_MAX;
+__attribute__((visibility("hidden"))) __thread rte_cpuset_t eal_tls_cpuset;
 
 void
 eal_lcore_table_reset(void)

@@ -134,8 +134,8 @@ eal_futex_wake(uint32_t *word, int count)
 }
 
 /* ---- per-thread EAL state that is not exported ---- */
-extern __thread unsigned int eal_tls_socket_id;  /* SOCKET_ID_ANY until set */
-extern __thread rte_cpuset_t eal_tls_cpuset;
+extern __thread unsigned int eal_tls_socket_id __attribute__((visibility("hidden")));  /* SOCKET_ID_ANY until set */
+extern __thread rte_cpuset_t eal_tls_cpuset __attribute__((visibility("hidden")));
 
 static inline rte_cpuset_t * eal_tls_cpuset_ptr(void) { return &eal_tls_cpuset; }
 

@@ -48,8 +48,12 @@ func threadInit(lcore: UInt32, cpus: rte_cpuset_t, socket: UInt32) {
 /// main lcore and starts one pinned worker thread per other enabled lcore.
 /// Called by rte_eal_init after option parsing.
 func lcoresInit() throws(Errno) {
+    try lcoresInit(config: Runtime.config)
+}
+
+/// The same from an explicit configuration (tests).
+func lcoresInit(config cfg: InternalConfig) throws(Errno) {
     if Lcores.initialized { throw .EALREADY }
-    let cfg = Runtime.config
     let max = Int(RTE_MAX_LCORE)
     guard cfg.lcores.count == max else { throw .EINVAL }
     let enabled = cfg.enabledLcores
