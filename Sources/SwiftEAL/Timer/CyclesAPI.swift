@@ -23,7 +23,7 @@ public func rte_delay_us_block(_ us: UInt32) {
         return
     }
     let start = rte_get_timer_cycles()
-    let ticks = hz * UInt64(us) / 1_000_000
+    let ticks = UInt64(1_000_000).dividingFullWidth(hz.multipliedFullWidth(by: UInt64(us))).quotient
     while rte_get_timer_cycles() &- start < ticks { eal_cpu_relax() }
 }
 
