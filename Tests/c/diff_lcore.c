@@ -78,6 +78,10 @@ static void *plain(void *a)
 	rte_cpuset_t s;
 	rte_thread_get_affinity(&s);
 	printf("registered affinity %d socket %u\n", CPU_COUNT(&s), rte_socket_id());
+	rte_cpuset_t own = rte_lcore_cpuset(rte_lcore_id());
+	printf("registered lcore cpus %d socket %u\n", CPU_COUNT(&own),
+		rte_lcore_to_socket_id(rte_lcore_id()));
+	rte_lcore_dump(stdout);
 	rte_thread_unregister();
 	printf("unregistered: lcore %u count %u\n", rte_lcore_id(), rte_lcore_count());
 	return NULL;
@@ -175,6 +179,8 @@ int main(int argc, char **argv)
 	pthread_t t;
 	pthread_create(&t, NULL, plain, NULL);
 	pthread_join(t, NULL);
+	rte_cpuset_t left = rte_lcore_cpuset(2);
+	printf("lcore 2 after unregister: cpus %d role %d\n", CPU_COUNT(&left), rte_eal_lcore_role(2));
 	rte_lcore_callback_unregister(post);
 	rte_lcore_callback_unregister(NULL);
 	rte_lcore_dump(stdout);

@@ -209,6 +209,11 @@ int main(int argc, char **argv)
 	CHECK(rte_sys_gettid() == getpid());
 	CHECK_EQ(rte_gettid(), rte_sys_gettid());
 
+	/* an EAL thread that registers keeps its lcore (DPDK would hand it a second one) */
+	CHECK_EQ(rte_thread_register(), 0);
+	CHECK_EQ(rte_lcore_id(), 0);
+	CHECK_EQ(rte_lcore_count(), 2);
+
 	/* callbacks: init runs now for lcores 0 and 1 only */
 	memset(init_calls, 0, sizeof(init_calls));
 	void *h = rte_lcore_callback_register("test", cb_init, cb_uninit, NULL);
@@ -257,6 +262,8 @@ int main(int argc, char **argv)
 	CHECK_EQ(v.count_after, 2);
 	CHECK_EQ(uninit_calls[2], 1);
 	CHECK_EQ(v.rte_errno_own, 99);
+	rte_cpuset_t s_reg = rte_lcore_cpuset(2);   /* the thread's CPUs, left after it went */
+	CHECK_EQ(CPU_COUNT(&s_reg), 1);
 	CHECK_EQ(rte_errno, 5);
 	CHECK_EQ(rte_eal_lcore_role(2), ROLE_OFF);
 

@@ -172,12 +172,16 @@ public func rte_thread_register() -> Int32 {
     }
     if per_lcore__lcore_id != LCORE_ID_ANY { return 0 }
     let cpus = CPUSet.currentAffinity()
+    let socket = Lcores.currentTopology().socket(of: cpus)
     let id = NonEALLcores.allocate()
-    threadInit(lcore: id ?? LCORE_ID_ANY, cpus: cpus.cpuset, socket: Lcores.currentTopology().socket(of: cpus))
-    guard id != nil else {
+    threadInit(lcore: id ?? LCORE_ID_ANY, cpus: cpus.cpuset, socket: socket)
+    guard let id else {
         RteErrno.set(.ENOMEM)
         return -1
     }
+    // the lcore's entry shows the thread's CPUs and socket (left as is at unregister, as in DPDK)
+    Lcores.info(id).pointee.cpuset = cpus.cpuset
+    Lcores.info(id).pointee.socket_id = socket
     return 0
 }
 
