@@ -188,6 +188,32 @@ struct LcoreTests {
         }
     }
 
+    @Test func workerStackSize() throws {
+        let (a, b) = twoCPUs()
+        var c = config([(0, [a]), (1, [b])])
+        c.hugeWorkerStack = 32 << 20   // above glibc's cached 8 MB stacks
+        let stackOfCaller: LcoreFunction = { _ in
+            var attr = pthread_attr_t()
+            var size = 0
+            pthread_getattr_np(pthread_self(), &attr)
+            pthread_attr_getstacksize(&attr, &size)
+            pthread_attr_destroy(&attr)
+            return Int32(size >> 20)
+        }
+        try withLcores(c) {
+            #expect(rte_eal_remote_launch(stackOfCaller, nil, 1) == 0)
+            #expect(rte_eal_wait_lcore(1) >= 32)
+        }
+        c.hugeWorkerStack = 1   // below PTHREAD_STACK_MIN: init fails cleanly
+        let before = threadCount()
+        let saved = CPUSet.currentAffinity().cpuset
+        #expect(throws: Errno.EINVAL) { try lcoresInit(config: c) }
+        var s = saved
+        pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &s)
+        per_lcore__lcore_id = LCORE_ID_ANY
+        #expect(!Lcores.initialized && threadCount() == before && rte_lcore_count() == 0)
+    }
+
     @Test func manyHandoffs() throws {
         let (a, b) = twoCPUs()
         try withLcores(config([(0, [a]), (1, [b])])) {

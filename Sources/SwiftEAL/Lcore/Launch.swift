@@ -28,7 +28,10 @@ enum LaunchBlock {
 }
 
 /// Starts the pinned, named worker thread of `lcore`.
-func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>) throws(Errno) -> pthread_t {
+/// `stackSize` (bytes, 0 = the system default) is --huge-worker-stack's size; the
+/// stack itself comes from ordinary memory.
+func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>,
+                 stackSize: Int = 0) throws(Errno) -> pthread_t {
     let info = Lcores.info(lcore).pointee
     var cpus = info.cpuset
     let socket = info.socket_id
@@ -36,6 +39,7 @@ func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>)
     pthread_attr_init(&attr)
     defer { pthread_attr_destroy(&attr) }
     try pthreadCall { pthread_attr_setaffinity_np(&attr, MemoryLayout<rte_cpuset_t>.size, &cpus) }
+    if stackSize > 0 { try pthreadCall { pthread_attr_setstacksize(&attr, stackSize) } }
     _ = eal_fetch_add(&block.pointee.refs, 1)   // the worker's own reference
     let slot = eal_launch_block_slot(block, lcore)
     let blockAddr = UInt(bitPattern: block)

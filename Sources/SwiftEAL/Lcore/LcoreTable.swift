@@ -137,7 +137,7 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
     // the workers
     for id in workerIds {
         do throws(Errno) {
-            let thread = try startWorker(id, block: block)
+            let thread = try startWorker(id, block: block, stackSize: Int(cfg.hugeWorkerStack ?? 0))
             Lcores.workers.append((id, thread))
         } catch {
             ealLog(4, "Cannot create thread for lcore \(id): \(error)")
