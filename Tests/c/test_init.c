@@ -15,10 +15,16 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_tailq.h>
+#include <rte_log.h>
 
 #include "check.h"
 
 static const char *self;
+
+/* Registered before main, as DPDK libraries do; the heads live in the shared config. */
+static struct rte_tailq_elem ti_tailq = { .name = "ti_tailq" };
+EAL_REGISTER_TAILQ(ti_tailq)
 
 /* Child: rte_eal_init(args); exit 0 when it returned >= 0, 10 + rte_errno % 100 otherwise. */
 static int child_init(int argc, char **argv)
@@ -30,11 +36,19 @@ static int child_init(int argc, char **argv)
 	if (ret + 1 < argc && strcmp(argv[ret + 1], "--check-secondary") == 0 &&
 	    rte_eal_process_type() != RTE_PROC_SECONDARY)
 		return 5;
+	/* every process sees the same tail queue head, at the same address */
+	struct rte_tailq_head *h = rte_eal_tailq_lookup("ti_tailq");
+	if (h == NULL || h != ti_tailq.head || strcmp(h->name, "ti_tailq") != 0)
+		return 6;
+	if (getenv("HOLD_FD") == NULL && getenv("TAILQ_ADDR") &&
+	    strtoull(getenv("TAILQ_ADDR"), NULL, 16) != (unsigned long long)(uintptr_t)h)
+		return 7;
 	if (getenv("HOLD_FD")) {
 		/* tell the parent init is done, then wait until it closes the pipe */
 		int fd = atoi(getenv("HOLD_FD"));
-		char c = 1, buf;
-		if (write(fd, &c, 1) != 1)
+		char buf;
+		uintptr_t addr = (uintptr_t)rte_eal_tailq_lookup("ti_tailq");
+		if (write(fd, &addr, sizeof(addr)) != sizeof(addr))
 			return 3;
 		int rfd = atoi(getenv("WAIT_FD"));
 		if (read(rfd, &buf, 1) < 0)
@@ -115,8 +129,12 @@ static void second_primary(void)
 	}
 	close(up[1]);
 	close(hold[0]);
-	char c;
-	CHECK_EQ(read(up[0], &c, 1), 1); /* the first primary is up */
+	uintptr_t tailq_addr = 0;
+	CHECK_EQ(read(up[0], &tailq_addr, sizeof(tailq_addr)), sizeof(tailq_addr)); /* the first primary is up */
+	CHECK(tailq_addr != 0);
+	char addr_text[32];
+	snprintf(addr_text, sizeof(addr_text), "%llx", (unsigned long long)tailq_addr);
+	setenv("TAILQ_ADDR", addr_text, 1);
 
 	char path[512];
 	snprintf(path, sizeof(path), "%s/ti_two/config",
@@ -141,6 +159,7 @@ static void second_primary(void)
 		"--proc-type", "auto", "--", "--check-secondary", NULL };
 	CHECK_EQ(run_child(autosec), 0);
 	CHECK_EQ(rte_eal_primary_proc_alive(path), 1); /* a secondary's exit leaves the primary's lock */
+	unsetenv("TAILQ_ADDR");
 
 	close(hold[1]); /* let the first one clean up and exit */
 	int wst;
@@ -186,6 +205,24 @@ static void in_process(void)
 	snprintf(cfg, sizeof(cfg), "%s/config", dir);
 	CHECK(stat(cfg, &st) == 0 && (st.st_mode & 0777) == 0600);
 	CHECK_EQ(rte_eal_primary_proc_alive(cfg), 0); /* ourselves: not "another" primary */
+
+	/* after init the default log stream is the console (stderr), prefixed by type */
+	fflush(stderr);
+	int saved = dup(2);
+	FILE *cap = tmpfile();
+	dup2(fileno(cap), 2);
+	RTE_LOG(ERR, EAL, "marker %d\n", 42);
+	RTE_LOG(DEBUG, USER1, "below the default level\n");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	char text[256] = "";
+	rewind(cap);
+	size_t n = fread(text, 1, sizeof(text) - 1, cap);
+	text[n] = 0;
+	fclose(cap);
+	CHECK(strstr(text, "EAL: marker 42\n") != NULL);
+	CHECK(strstr(text, "below the default") == NULL);
 
 	CHECK_EQ(rte_eal_cleanup(), 0);
 	CHECK(stat(cfg, &st) != 0); /* nothing left to trip a later primary */

@@ -11,6 +11,7 @@
 #include <rte_config.h>
 #include <rte_spinlock.h>
 #include <rte_rwlock.h>
+#include <rte_tailq.h>
 
 #define EAL_SHARED_CONFIG_VERSION 1
 
@@ -29,6 +30,7 @@ struct eal_shared_config {
 	uint32_t legacy_mem;
 	uint32_t single_file_segments;
 	uint64_t base_virtaddr;
+	struct rte_tailq_head tailq_head[RTE_MAX_TAILQ]; /* rte_eal_tailq_lookup's heads */
 };
 
 #endif

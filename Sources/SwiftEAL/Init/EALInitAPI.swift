@@ -20,6 +20,7 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
     }
     let programName = String(cString: prog)
 
+    OptionParser.logLevelPass(argc: argc, argv: argv)
     let parsed: OptionParser.Parsed
     switch OptionParser.parse(argc: argc, argv: argv, available: CPUDiscovery.available()) {
     case .success(let p):
@@ -37,12 +38,8 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
         Usage.print(programName: programName)
         exit(EXIT_SUCCESS)
     }
-    for arg in config.logLevelArgs {
-        if let opt = parseLogLevelOption(arg) { applyLogLevelOption(opt) }
-    }
-
     do {
-        try InitSequence.run(config)
+        try InitSequence.run(config, programName: programName)
     } catch {
         EALState.runUndo()
         RteErrno.set(error)

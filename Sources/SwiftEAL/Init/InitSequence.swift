@@ -7,7 +7,7 @@ import Glibc
 /// the caller to run; `rte_eal_cleanup` runs the same list.
 enum InitSequence {
     /// Runs every step; throws the first error with a DPDK-style alert already logged.
-    static func run(_ config: InternalConfig) throws(Errno) {
+    static func run(_ config: InternalConfig, programName: String) throws(Errno) {
         Runtime.config = config
         if let ops = config.mbufPoolOps { EALState.mbufPoolOps = strdup(ops) }
 
@@ -20,6 +20,15 @@ enum InitSequence {
         }
         EALState.processType = type
         Runtime.config.processType = type
+
+        // First step, so its undo runs last: messages go to stderr and syslog.
+        try step("Cannot init logging.") { () throws(Errno) -> (() -> Void)? in
+            let ident = String(programName.split(separator: "/").last ?? Substring(programName))
+            let facility = config.syslogFacility.flatMap { OptionValues.syslogFacilities[$0] } ?? LOG_DAEMON
+            guard logInit(ident: ident, facility: facility) else { throw .ENOMEM }
+            return { logCleanup() }
+        }
+        if config.showVersion { ealLog(6, "RTE Version: '\(String(cString: rte_version()))'") }
 
         try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
             let dir = try RuntimeDir.create(prefix: config.filePrefix)
@@ -40,6 +49,15 @@ enum InitSequence {
                 : try SharedConfig.attach(path: path)
             EALState.shared = m
             return { SharedConfig.release(m); EALState.shared = nil }
+        }
+
+        try step("Cannot init tail queues for objects") { () throws(Errno) -> (() -> Void)? in
+            let heads = EALState.shared.map { m in
+                (UnsafeMutableRawPointer(m.config) + MemoryLayout<eal_shared_config>.offset(of: \.tailq_head)!)
+                    .assumingMemoryBound(to: rte_tailq_head.self)
+            }
+            guard tailqsInit(heads: heads, primary: type == RTE_PROC_PRIMARY) else { throw .EFAULT }
+            return { tailqsCleanup() }
         }
 
         EALState.iovaMode = config.iovaMode != RTE_IOVA_DC ? config.iovaMode : RTE_IOVA_VA
@@ -64,6 +82,12 @@ enum InitSequence {
             return { lcoresCleanup() }
         }
         // interrupts: interruptsInit/alarmsInit land with the Interrupts subsystem.
+
+        // Leftover fbarray files of dead processes would make this prefix's arrays
+        // fail with EBUSY; DPDK's primary clears them at startup too.
+        if let dir = Runtime.directory, Runtime.sharesConfig, type == RTE_PROC_PRIMARY {
+            FBArray.removeUnusedFiles(inDirectory: dir)
+        }
 
         if let m = EALState.shared, type == RTE_PROC_PRIMARY {
             m.config.pointee.main_lcore = config.mainLcore ?? 0

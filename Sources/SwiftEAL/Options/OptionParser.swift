@@ -38,6 +38,27 @@ enum OptionParser {
         return .success(Parsed(config: config, optind: optind))
     }
 
+    /// DPDK's early pass: every --log-level is applied before the other options are
+    /// read, so their messages follow the new levels. A bad value is reported and
+    /// skipped; init does not fail on it.
+    static func logLevelPass(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
+        let saved = (optind, opterr, optopt, optarg)
+        defer { (optind, opterr, optopt, optarg) = saved }
+        optind = 0
+        opterr = 0
+        while true {
+            let c = getopt_long(argc, argv, Opt.shortOptions, Opt.longOptions, nil)
+            if c == -1 { break }
+            guard c == Opt.logLevel.rawValue, let arg = optarg.map({ String(cString: $0) }) else { continue }
+            if let opt = parseLogLevelOption(arg) {
+                applyLogLevelOption(opt)
+            } else {
+                if let why = logLevelOptionError(arg) { fputs(why + "\n", stderr) }
+                ealLog(4, "invalid parameters for --log-level")
+            }
+        }
+    }
+
     /// One option; nil when accepted.
     private static func apply(_ opt: Opt, _ arg: String?, _ c: inout InternalConfig,
                               _ lcoreOption: inout String?, _ available: CPUSet) -> OptionError? {
@@ -88,9 +109,7 @@ enum OptionParser {
         case .hugeDir:
             c.hugeDir = value
         case .filePrefix:
-            guard !value.isEmpty, !value.contains("%") else {
-                return OptionError("invalid parameters for --file-prefix")
-            }
+            guard !value.isEmpty else { return OptionError("Invalid length of --file-prefix option") }
             c.filePrefix = value
         case .procType:
             switch value {
@@ -125,13 +144,8 @@ enum OptionParser {
             default: return OptionError("invalid parameters for --iova-mode")
             }
         case .logLevel:
-            // DPDK reads --log-level in an early pass that reports a bad value and
-            // carries on; init does not fail on it.
-            if parseLogLevelOption(value) != nil {
-                c.logLevelArgs.append(value)
-            } else {
-                ealLog(4, "invalid parameters for --log-level")
-            }
+            // applied (or reported) by logLevelPass before this parse
+            if parseLogLevelOption(value) != nil { c.logLevelArgs.append(value) }
         case .baseVirtaddr:
             guard let addr = OptionValues.hex(value), addr != 0 else {
                 return OptionError("invalid parameter for --base-virtaddr")

@@ -1,0 +1,39 @@
+import CEALShared
+import CSwiftEAL
+
+/// Where things are in an fbarray's single mapping: `len * elt_sz` bytes of elements,
+/// then (at the next 8-byte boundary) the mask header and the mask words, the whole
+/// rounded up to pages.
+enum FBArrayLayout {
+    static let nameCapacity = Int(RTE_FBARRAY_NAME_LEN)
+
+    @inline(__always)
+    static func maskHeaderOffset(eltSize: Int, len: Int) -> Int { (eltSize &* len &+ 7) & ~7 }
+
+    @inline(__always)
+    static func wordCount(len: Int) -> Int { (len + 63) >> 6 }
+
+    static func mapLength(eltSize: Int, len: Int, pageSize: Int) -> Int {
+        let bytes = maskHeaderOffset(eltSize: eltSize, len: len)
+            + MemoryLayout<fbarray_mask_header>.size + 8 * wordCount(len: len)
+        return (bytes + pageSize - 1) / pageSize * pageSize
+    }
+
+    /// The mask of a set-up array (`data` non-nil, checked by the caller; `len` and
+    /// `elt_sz` as created, both below 2^32, so the arithmetic cannot overflow).
+    @inline(__always)
+    static func mask(_ arr: UnsafePointer<rte_fbarray>) -> UsedMask {
+        let len = Int(arr.pointee.len)
+        let header = maskHeaderOffset(eltSize: Int(arr.pointee.elt_sz), len: len)
+        let words = (arr.pointee.data.unsafelyUnwrapped + header + MemoryLayout<fbarray_mask_header>.size)
+            .assumingMemoryBound(to: UInt64.self)
+        return UsedMask(words: words, len: len)
+    }
+
+    /// Writes the mask header of freshly zeroed storage.
+    static func writeHeader(data: UnsafeMutableRawPointer, eltSize: Int, len: Int) {
+        let header = (data + maskHeaderOffset(eltSize: eltSize, len: len))
+            .assumingMemoryBound(to: fbarray_mask_header.self)
+        header.pointee.n_words = UInt32(wordCount(len: len))
+    }
+}

@@ -1,0 +1,228 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+import Synchronization
+
+/// The fbarray mappings this process holds (DPDK keeps the same per-process list): what
+/// detach and destroy look up, and what stops a second mapping over the same addresses.
+/// Process-local and touched only by init/attach/detach/destroy, never by the scans.
+struct FBArrayArea {
+    var addr: UInt
+    var length: Int
+    /// The backing file, holding a shared flock while mapped; -1 for private memory.
+    var fd: Int32
+    /// The file's path as it was when mapped (destroy removes this one).
+    var path: String?
+}
+
+struct FBArrayRegistry {
+    var areas: [FBArrayArea] = []
+    /// Where the next shared array is asked to go. Shared arrays are mapped in a region of
+    /// their own, far from the libraries and heap that ASLR scatters differently in every
+    /// process, so another process can nearly always attach at the same address.
+    var nextHint: UInt = 0x4000_0000_0000
+}
+
+let fbarrayRegistry = Mutex(FBArrayRegistry())
+
+/// Lifecycle of fbarrays: storage, files and their locks. Throws `Errno`; the C API in
+/// `FBArrayAPI.swift` turns that into rte_errno and -1.
+enum FBArray {
+    static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+
+    /// Where arrays live when tests say so; nil (always, outside tests) means "as
+    /// Runtime says". Read only by init/attach, never by the scans.
+    enum Backing: Equatable { case directory(String), privateMemory }
+    static var testBacking: Backing? = nil
+
+    /// The backing file of `name`, or nil when arrays are process-private: before
+    /// rte_eal_init (DPDK would put the file in "/" then) and under --no-shconf/--in-memory.
+    static func backingPath(_ name: String, directory: String?, sharesConfig: Bool) -> String? {
+        guard sharesConfig, let directory else { return nil }
+        return directory + "/fbarray_" + name
+    }
+
+    static func backingPath(_ name: String) -> String? {
+        switch testBacking {
+        case .directory(let dir)?: return backingPath(name, directory: dir, sharesConfig: true)
+        case .privateMemory?: return nil
+        case nil: return backingPath(name, directory: Runtime.directory, sharesConfig: Runtime.sharesConfig)
+        }
+    }
+
+    /// DPDK's checks, in its order: NULL name, zero sizes, len over INT_MAX, then length.
+    static func validate(name: UnsafePointer<CChar>?, eltSize: UInt32, len: UInt32) throws(Errno) {
+        guard let name, eltSize != 0, len != 0, len <= UInt32(Int32.max) else { throw .EINVAL }
+        if strnlen(name, FBArrayLayout.nameCapacity) == FBArrayLayout.nameCapacity {
+            throw .ENAMETOOLONG
+        }
+    }
+
+    /// `rte_fbarray_init`: zeroed storage, the file locked shared for as long as it is mapped.
+    static func create(_ arr: UnsafeMutablePointer<rte_fbarray>, name: UnsafePointer<CChar>?,
+                       len: UInt32, eltSize: UInt32) throws(Errno) {
+        try validate(name: name, eltSize: eltSize, len: len)
+        let nameString = String(cString: name!)
+        let length = FBArrayLayout.mapLength(eltSize: Int(eltSize), len: Int(len), pageSize: pageSize)
+        var fd: Int32 = -1
+        let data: UnsafeMutableRawPointer
+        let path = backingPath(nameString)
+        if let path {
+            let file = try FileDescriptor.open(path, O_CREAT | O_RDWR)
+            do throws(Errno) {
+                // Exclusive only if no process (this one included) has the name mapped.
+                guard try flockNB(file.rawValue, LOCK_EX) else { throw Errno.EBUSY }
+                try file.truncate(0) // a stale file from a dead process must not leak old bits
+                try file.truncate(length)
+                guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EBUSY }
+                data = try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+                    let p = try mapShared(file.rawValue, length: length, at: UnsafeMutableRawPointer(bitPattern: r.nextHint),
+                                          exact: false)
+                    r.nextHint = UInt(bitPattern: p) + UInt(length) + UInt(pageSize)
+                    return p
+                }
+            } catch {
+                file.close()
+                throw error
+            }
+            fd = file.rawValue
+        } else {
+            data = try mapPrivate(length: length)
+        }
+        FBArrayLayout.writeHeader(data: data, eltSize: Int(eltSize), len: Int(len))
+        fbarrayRegistry.withLock {
+            $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd, path: path))
+        }
+
+        let nameBytes = UnsafeMutableRawPointer(arr) // name is the first field
+        nameBytes.initializeMemory(as: UInt8.self, repeating: 0, count: FBArrayLayout.nameCapacity)
+        nameBytes.copyMemory(from: name!, byteCount: strlen(name!))
+        arr.pointee.count = 0
+        arr.pointee.len = len
+        arr.pointee.elt_sz = eltSize
+        arr.pointee.data = data
+        rte_rwlock_init(&arr.pointee.rwlock)
+    }
+
+    /// `rte_fbarray_attach`: maps the named file at `arr->data` (anywhere, recording the
+    /// address, when `data` is NULL) and holds a shared lock on it until detach.
+    static func attach(_ arr: UnsafeMutablePointer<rte_fbarray>) throws(Errno) {
+        let name = nameOf(arr)
+        try validate(name: name, eltSize: arr.pointee.elt_sz, len: arr.pointee.len)
+        let length = FBArrayLayout.mapLength(eltSize: Int(arr.pointee.elt_sz), len: Int(arr.pointee.len),
+                                             pageSize: pageSize)
+        let want = arr.pointee.data
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+            if let want {
+                let lo = UInt(bitPattern: want), hi = lo + UInt(length)
+                for a in r.areas where lo < a.addr + UInt(a.length) && a.addr < hi { throw .EEXIST }
+            }
+            guard let path = backingPath(String(cString: name)) else { throw .ENOENT }
+            let file = try FileDescriptor.open(path, O_RDWR)
+            let data: UnsafeMutableRawPointer
+            do throws(Errno) {
+                guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EAGAIN }
+                var st = stat()
+                _ = try syscall { fstat(file.rawValue, &st) }
+                if Int(st.st_size) < length { try file.truncate(length) }
+                data = try mapShared(file.rawValue, length: length, at: want, exact: true)
+            } catch {
+                file.close()
+                throw error
+            }
+            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue, path: path))
+            if want == nil { arr.pointee.data = data }
+        }
+    }
+
+    /// The name field (the struct's first member) as a C string pointer.
+    @inline(__always)
+    static func nameOf(_ arr: UnsafePointer<rte_fbarray>) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(arr).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// Takes this process's mapping of `arr` out of the list, or throws ENOENT.
+    private static func area(of arr: UnsafeMutablePointer<rte_fbarray>,
+                             in areas: inout [FBArrayArea]) throws(Errno) -> Int {
+        let length = FBArrayLayout.mapLength(eltSize: Int(arr.pointee.elt_sz), len: Int(arr.pointee.len),
+                                             pageSize: pageSize)
+        let addr = UInt(bitPattern: arr.pointee.data)
+        guard let i = areas.firstIndex(where: { $0.addr == addr && $0.length == length }) else {
+            throw .ENOENT
+        }
+        return i
+    }
+
+    /// `rte_fbarray_detach`: unmaps and drops the lock; the file and the struct stay.
+    static func detach(_ arr: UnsafeMutablePointer<rte_fbarray>) throws(Errno) {
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+            let i = try area(of: arr, in: &r.areas)
+            let a = r.areas.remove(at: i)
+            munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
+            if a.fd >= 0 { Glibc.close(a.fd) }
+        }
+    }
+
+    /// `rte_fbarray_destroy`: EBUSY while any other mapping (another process, or another
+    /// attach in this one) holds the file; otherwise removes the file, unmaps, zeroes *arr.
+    static func destroy(_ arr: UnsafeMutablePointer<rte_fbarray>) throws(Errno) {
+        try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
+            let i = try area(of: arr, in: &r.areas)
+            let a = r.areas[i]
+            if a.fd >= 0 {
+                guard try flockNB(a.fd, LOCK_EX) else {
+                    // a refused upgrade may have dropped our shared lock: take it back
+                    _ = try? flockNB(a.fd, LOCK_SH)
+                    throw .EBUSY
+                }
+                if let path = a.path, unlink(path) != 0 {
+                    let e = Errno.current
+                    _ = try? flockNB(a.fd, LOCK_SH)
+                    throw e
+                }
+                Glibc.close(a.fd)
+            }
+            munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
+            r.areas.remove(at: i)
+            UnsafeMutableRawPointer(arr).initializeMemory(as: UInt8.self, repeating: 0,
+                                                          count: MemoryLayout<rte_fbarray>.size)
+        }
+    }
+
+    // MARK: system calls
+
+    /// flock without waiting: true when taken, false when another holder conflicts.
+    static func flockNB(_ fd: Int32, _ op: Int32) throws(Errno) -> Bool {
+        while true {
+            if fbarray_flock(fd, op | LOCK_NB) == 0 { return true }
+            let e = Errno.current
+            if e == .EINTR { continue }
+            if e == .EAGAIN { return false }
+            throw e
+        }
+    }
+
+    private static let mapFixedNoReplace: Int32 = 0x100000
+
+    /// Maps the file at `addr`: exactly there (or EEXIST) when `exact`, else as a hint.
+    static func mapShared(_ fd: Int32, length: Int, at addr: UnsafeMutableRawPointer?,
+                          exact: Bool) throws(Errno) -> UnsafeMutableRawPointer {
+        let flags = MAP_SHARED | (exact && addr != nil ? mapFixedNoReplace : 0)
+        guard let p = mmap(addr, length, PROT_READ | PROT_WRITE, flags, fd, 0), p != MAP_FAILED else {
+            throw Errno.current
+        }
+        if exact, let addr, p != addr { // an old kernel took NOREPLACE as a hint
+            munmap(p, length)
+            throw .EEXIST
+        }
+        return p
+    }
+
+    static func mapPrivate(length: Int) throws(Errno) -> UnsafeMutableRawPointer {
+        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), p != MAP_FAILED else {
+            throw Errno.current
+        }
+        return p
+    }
+}
