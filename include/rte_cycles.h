@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <rte_config.h>
 #include <rte_common.h>
+#include <rte_debug.h>
 #include <rte_atomic.h>
 
 #ifdef __cplusplus
