@@ -214,6 +214,27 @@ struct LcoreTests {
         #expect(!Lcores.initialized && threadCount() == before && rte_lcore_count() == 0)
     }
 
+    @Test func controlThreadsForOtherSubsystems() throws {
+        let (a, b) = twoCPUs()
+        try withLcores(config([(0, [a])])) {
+            final class Seen: @unchecked Sendable { var lcore: UInt32 = 0; var cpus = CPUSet(); var name = "" }
+            let seen = Seen()
+            let t = try spawnControlThread(name: "eal-test-ctrl") {
+                seen.lcore = rte_lcore_id()
+                seen.cpus = CPUSet.currentAffinity()
+                var buf = [CChar](repeating: 0, count: 32)
+                pthread_getname_np(pthread_self(), &buf, 32)
+                seen.name = String(cString: buf)
+            }
+            pthread_join(t, nil)
+            #expect(seen.lcore == LCORE_ID_ANY)
+            #expect(seen.name == "eal-test-ctrl")
+            // lcore 0 uses CPU a: control threads get the others (or a when none is left)
+            #expect(seen.cpus == Lcores.ctrlCPUs)
+            #expect(seen.cpus.contains(a) == (a == b))
+        }
+    }
+
     @Test func manyHandoffs() throws {
         let (a, b) = twoCPUs()
         try withLcores(config([(0, [a]), (1, [b])])) {

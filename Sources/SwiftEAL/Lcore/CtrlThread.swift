@@ -46,3 +46,20 @@ public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _
     }
     return 0
 }
+
+/// An EAL control thread for other subsystems (the interrupt thread, ...): named,
+/// on the control CPUs, with no lcore id, as rte_ctrl_thread_create makes them.
+func spawnControlThread(name: String, _ body: @escaping () -> Void) throws(Errno) -> pthread_t {
+    let cpus = controlCPUs()
+    let socket = Lcores.currentTopology().socket(of: cpus)
+    var set = cpus.cpuset
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    defer { pthread_attr_destroy(&attr) }
+    try pthreadCall { pthread_attr_setaffinity_np(&attr, MemoryLayout<rte_cpuset_t>.size, &set) }
+    let cset = set
+    return try spawnThread(name: name, attr: &attr) {
+        threadInit(lcore: LCORE_ID_ANY, cpus: cset, socket: socket)
+        body()
+    }
+}

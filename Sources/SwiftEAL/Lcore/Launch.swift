@@ -48,6 +48,7 @@ func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>,
         return try spawnThread(name: "rte-worker-\(lcore)", attr: &attr) {
             let b = UnsafeMutablePointer<eal_launch_block>(bitPattern: blockAddr)!
             threadInit(lcore: lcore, cpus: cpusCopy, socket: socket)
+            logReady("lcore", lcore, CPUSet(cpusCopy))
             workerLoop(slot)
             LaunchBlock.release(b)
         }

@@ -64,6 +64,8 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
     }
     let topo = Topology.read()
     let processCPUs = CPUSet.currentAffinity()
+    ealLog(6, "Detected CPU lcores: \(topo.detected.filter { $0 }.count)")
+    ealLog(6, "Detected NUMA nodes: \(Swift.max(topo.sockets.count, 1))")
 
     // the table
     var used = CPUSet()
@@ -131,6 +133,7 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
         throw Errno(r)
     }
     threadInit(lcore: main, cpus: mainSet, socket: mainInfo.socket_id)
+    logReady("Main lcore", main, CPUSet(mainSet))
     Lcores.initialized = true
     Vect.reset(forced: cfg.maxSimdBitwidth)
 
@@ -178,4 +181,10 @@ private func lcoresReset(block: UnsafeMutablePointer<eal_launch_block>) {
     Lcores.ctrlCPUs = CPUSet()
     Lcores.topology = nil
     Lcores.initialized = false
+}
+
+/// DPDK's debug line for a thread that took its lcore.
+func logReady(_ what: String, _ lcore: UInt32, _ cpus: CPUSet) {
+    let (text, cut) = affinityString(cpus)
+    ealLog(7, "\(what) \(lcore) is ready (tid=\(String(UInt(pthread_self()), radix: 16));cpuset=[\(text)\(cut ? "..." : "")])")
 }
