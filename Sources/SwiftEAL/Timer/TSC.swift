@@ -47,6 +47,10 @@ enum TSC {
 /// Calibrates the TSC (once per process) and makes it the EAL timer.
 /// Called by rte_eal_init.
 func timersInit() throws(Errno) {
+    if Runtime.config.vmwareTscMap {
+        // as DPDK 22.11 built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT (Debian's build)
+        ealLog(5, "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set")
+    }
     if TSC.calibrated == 0 {
         var hz = TSC.fromCPUID()
         if hz == 0 { hz = TSC.measure() }
