@@ -58,7 +58,8 @@ func spawnControlThread(name: String, _ body: @escaping () -> Void) throws(Errno
     defer { pthread_attr_destroy(&attr) }
     try pthreadCall { pthread_attr_setaffinity_np(&attr, MemoryLayout<rte_cpuset_t>.size, &set) }
     let cset = set
-    return try spawnThread(name: name, attr: &attr) {
+    return try spawnThread(name: nil, attr: &attr) {
+        setThreadName(pthread_self(), name)   // before body runs, not after create returns
         threadInit(lcore: LCORE_ID_ANY, cpus: cset, socket: socket)
         body()
     }

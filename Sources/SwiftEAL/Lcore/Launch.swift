@@ -47,6 +47,7 @@ func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>,
     do throws(Errno) {
         return try spawnThread(name: "rte-worker-\(lcore)", attr: &attr) {
             let b = UnsafeMutablePointer<eal_launch_block>(bitPattern: blockAddr)!
+            setThreadName(pthread_self(), "rte-worker-\(lcore)")   // also before any launch
             threadInit(lcore: lcore, cpus: cpusCopy, socket: socket)
             logReady("lcore", lcore, CPUSet(cpusCopy))
             workerLoop(slot)
