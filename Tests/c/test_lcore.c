@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -112,9 +114,26 @@ static void *ctrl_body(void *arg)
 	return (void *)0x5a;
 }
 
+/* Child (exec'd by the pinned main lcore, so it starts on one CPU): -l 0-1 still
+ * names both CPUs, as DPDK checks lcores against the CPUs that exist. */
+static int child(char *self)
+{
+	char *args[] = { self, "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
+		"--file-prefix", "swifteal_test_lcore_child", NULL };
+	if (rte_eal_init(9, args) < 0)
+		return 10;
+	if (rte_lcore_count() != 2)
+		return 11;
+	rte_cpuset_t s1 = rte_lcore_cpuset(1);
+	if (!CPU_ISSET(1, &s1))
+		return 12;
+	return rte_eal_cleanup() == 0 ? 0 : 13;
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 2 && strcmp(argv[1], "--child") == 0)
+		return child(argv[0]);
 	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
 		"--file-prefix", "swifteal_test_lcore", NULL };
 	int n = (int)(sizeof(args) / sizeof(args[0])) - 1;
@@ -207,6 +226,20 @@ int main(int argc, char **argv)
 	CHECK(CPU_EQUAL(&mine, &s0));
 	CHECK(CPU_EQUAL(&pinned, &s0));
 	CHECK(rte_sys_gettid() == getpid());
+	/* a process started by this pinned thread may still use both CPUs */
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *cargv[] = { argv[0], "--child", NULL };
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 2);
+		execv("/proc/self/exe", cargv);
+		_exit(127);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
 	CHECK_EQ(rte_gettid(), rte_sys_gettid());
 
 	/* an EAL thread that registers keeps its lcore (DPDK would hand it a second one) */
