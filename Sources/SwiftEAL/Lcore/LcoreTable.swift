@@ -186,5 +186,5 @@ private func lcoresReset(block: UnsafeMutablePointer<eal_launch_block>) {
 /// DPDK's debug line for a thread that took its lcore.
 func logReady(_ what: String, _ lcore: UInt32, _ cpus: CPUSet) {
     let (text, cut) = affinityString(cpus)
-    ealLog(7, "\(what) \(lcore) is ready (tid=\(String(UInt(pthread_self()), radix: 16));cpuset=[\(text)\(cut ? "..." : "")])")
+    ealLog(8, "\(what) \(lcore) is ready (tid=\(String(UInt(pthread_self()), radix: 16));cpuset=[\(text)\(cut ? "..." : "")])")
 }
