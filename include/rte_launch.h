@@ -13,7 +13,10 @@ enum rte_lcore_state_t {
 
 typedef int (lcore_function_t)(void *);
 
-/* Start f(arg) on worker_id. 0, or -EBUSY when it is not waiting. Main lcore only. */
+/*
+ * Start f(arg) on worker_id and return at once (the lcore is then RUNNING).
+ * 0, -EBUSY when it is not in WAIT, -EPIPE when no EAL thread serves it.
+ */
 int rte_eal_remote_launch(lcore_function_t *f, void *arg, unsigned worker_id);
 
 enum rte_rmt_call_main_t {
@@ -27,7 +30,10 @@ int rte_eal_mp_remote_launch(lcore_function_t *f, void *arg,
 
 enum rte_lcore_state_t rte_eal_get_lcore_state(unsigned int worker_id);
 
-/* Wait for worker_id to finish; its function's return value, or 0 if it was idle. */
+/*
+ * Wait until worker_id is back in WAIT (it goes back by itself when its function
+ * returns); the last function's return value, 0 if none ran yet.
+ */
 int rte_eal_wait_lcore(unsigned worker_id);
 
 void rte_eal_mp_wait_lcore(void);

@@ -6,7 +6,7 @@ import Testing
 @testable import SwiftEAL
 
 /// Where alarm callbacks write down what happened.
-final class AlarmLog: @unchecked Sendable {
+private final class AlarmLog: @unchecked Sendable {
     let lock = NSLock()
     var fired: [(tag: Int, lateNs: Int64)] = []
     var deadlines: [Int: UInt64] = [:]
@@ -23,7 +23,7 @@ final class AlarmLog: @unchecked Sendable {
 }
 
 /// Each alarm's argument: its log and its tag.
-struct AlarmArg { unowned let log: AlarmLog; let tag: Int }
+private struct AlarmArg { unowned let log: AlarmLog; let tag: Int }
 
 private let noting: rte_eal_alarm_callback = { raw in
     let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
@@ -73,7 +73,7 @@ extension InterruptSubsystem {
             log.lock.unlock()
             #expect(rte_eal_alarm_set(us, noting, args + i) == 0)
         }
-        #expect(waitUntil(2) { log.count.load(ordering: .sequentiallyConsistent) == delays.count })
+        #expect(IntrTest.waitUntil(2) { log.count.load(ordering: .sequentiallyConsistent) == delays.count })
         usleep(50_000)
         log.lock.lock(); let fired = log.fired; log.lock.unlock()
         #expect(fired.count == delays.count)
@@ -107,7 +107,7 @@ extension InterruptSubsystem {
         selfCancelFn = selfCancel
         #expect(rte_eal_alarm_set(1_000, selfCancel, args) == 0)
         #expect(rte_eal_alarm_set(200_000, selfCancel, args) == 0)
-        #expect(waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 1 })
+        #expect(IntrTest.waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 1 })
         usleep(250_000)
         #expect(log.count.load(ordering: .sequentiallyConsistent) == 1)
         log.lock.lock(); let r = log.cancelResult; log.lock.unlock()
@@ -126,7 +126,7 @@ extension InterruptSubsystem {
         defer { flag.deallocate() }
         flag.pointee = 0
         #expect(rte_eal_alarm_set(1_000, slow, flag) == 0)
-        #expect(waitUntil { flag.pointee == 1 })
+        #expect(IntrTest.waitUntil { flag.pointee == 1 })
         RteErrno.set(0)
         #expect(rte_eal_alarm_cancel(slow, flag) == 0)
         #expect(flag.pointee == 2) // it returned only once the callback had finished
@@ -145,7 +145,7 @@ extension InterruptSubsystem {
             if a.pointee.tag == 1 { _ = rte_eal_alarm_set(1, noting, a + 1) }
         }
         #expect(rte_eal_alarm_set(2_000, chaining, args) == 0)
-        #expect(waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 2 })
+        #expect(IntrTest.waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 2 })
         log.lock.lock(); let tags = log.fired.map(\.tag); log.lock.unlock()
         #expect(tags == [1, 2])
     }
@@ -170,7 +170,7 @@ extension InterruptSubsystem {
         }
         let threads = (0..<2).map { id in Thread { worker(id) } }
         threads.forEach { $0.start() }
-        #expect(waitUntil(10) { threads.allSatisfy { $0.isFinished } })
+        #expect(IntrTest.waitUntil(10) { threads.allSatisfy { $0.isFinished } })
         #expect(failures.load(ordering: .relaxed) == 0)
         alarmState.lock(); let left = alarmState.pointee.head; alarmState.unlock()
         #expect(left == nil)
@@ -178,9 +178,9 @@ extension InterruptSubsystem {
 
     @Test func cleanupDropsPendingAlarmsAndClosesTheTimer() throws {
         #expect(rte_eal_alarm_set(5_000_000, nothing, nil) == 0)
-        let before = openFdCount()
+        let before = IntrTest.openFdCount()
         alarmsCleanup()
-        #expect(openFdCount() == before - 1)
+        #expect(IntrTest.openFdCount() == before - 1)
         #expect(alarmState.pointee.head == nil)
         #expect(rte_eal_alarm_set(1_000, nothing, nil) < 0)
         try alarmsInit()

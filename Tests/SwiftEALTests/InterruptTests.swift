@@ -7,7 +7,7 @@ import Testing
 @testable import SwiftEAL
 
 /// Shared state a C callback reaches through its argument.
-final class Probe: @unchecked Sendable {
+private final class Probe: @unchecked Sendable {
     let calls = Atomic<Int>(0)
     let gate = Atomic<Int>(0)      // callbacks that block wait for this to become 1
     let running = Atomic<Int>(0)
@@ -26,8 +26,10 @@ final class Probe: @unchecked Sendable {
     func recorded() -> [Int] { orderLock.lock(); defer { orderLock.unlock() }; return order }
 }
 
+/// Helpers the interrupt and alarm suites share.
+enum IntrTest {
 /// Polls cond for up to `seconds`.
-func waitUntil(_ seconds: Double = 2, _ cond: () -> Bool) -> Bool {
+static func waitUntil(_ seconds: Double = 2, _ cond: () -> Bool) -> Bool {
     let end = Date().addingTimeInterval(seconds)
     while Date() < end {
         if cond() { return true }
@@ -36,15 +38,16 @@ func waitUntil(_ seconds: Double = 2, _ cond: () -> Bool) -> Bool {
     return cond()
 }
 
-func openFdCount() -> Int {
+static func openFdCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }
+}
 
-func drain(_ fd: Int32) { var v: UInt64 = 0; _ = read(fd, &v, 8) }
-func kick(_ fd: Int32) { var v: UInt64 = 1; _ = write(fd, &v, 8) }
+private func drain(_ fd: Int32) { var v: UInt64 = 0; _ = read(fd, &v, 8) }
+private func kick(_ fd: Int32) { var v: UInt64 = 1; _ = write(fd, &v, 8) }
 
 /// An EXT handle on a fresh non-blocking eventfd.
-func makeEventHandle() -> (OpaquePointer, Int32) {
+private func makeEventHandle() -> (OpaquePointer, Int32) {
     let h = rte_intr_instance_alloc(0)!
     let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
     #expect(rte_intr_fd_set(h, fd) == 0)
@@ -52,7 +55,7 @@ func makeEventHandle() -> (OpaquePointer, Int32) {
     return (h, fd)
 }
 
-let countingCallback: rte_intr_callback_fn = { arg in
+private let countingCallback: rte_intr_callback_fn = { arg in
     let p = Probe.from(arg)
     drain(p.efd)
     if rte_thread_is_intr() != 0 { p.onIntrThread.add(1, ordering: .relaxed) }
@@ -77,7 +80,7 @@ extension InterruptSubsystem {
         #expect(rte_intr_nb_efd_get(h) == 0)
         #expect(rte_intr_efd_counter_size_get(h) == 0)
         #expect(rte_intr_instance_alloc(2) == nil)
-        #expect(rte_errno_value() == EINVAL)
+        #expect(RteErrno.value == EINVAL)
         let shared = rte_intr_instance_alloc(1)
         #expect(shared != nil)
         rte_intr_instance_free(shared)
@@ -147,7 +150,7 @@ extension InterruptSubsystem {
         #expect(rte_intr_callback_register(h, countingCallback, p.arg) == 0)
         for i in 1...5 {
             kick(fd)
-            #expect(waitUntil { p.calls.load(ordering: .relaxed) == i })
+            #expect(IntrTest.waitUntil { p.calls.load(ordering: .relaxed) == i })
         }
         usleep(20_000)
         #expect(p.calls.load(ordering: .relaxed) == 5)
@@ -170,7 +173,7 @@ extension InterruptSubsystem {
         #expect(rte_intr_callback_register(h, second, p.arg) == 0)
         #expect(rte_intr_callback_register(h, third, p.arg) == 0)
         kick(fd)
-        #expect(waitUntil { p.calls.load(ordering: .relaxed) == 1 })
+        #expect(IntrTest.waitUntil { p.calls.load(ordering: .relaxed) == 1 })
         #expect(p.recorded() == [1, 2, 3])
         #expect(rte_intr_callback_unregister(h, first, anyCallbackArg) == 1)
         #expect(rte_intr_callback_unregister(h, second, p.arg) == 1)
@@ -193,7 +196,7 @@ extension InterruptSubsystem {
         }
         #expect(rte_intr_callback_register(h, blocking, p.arg) == 0)
         kick(fd)
-        #expect(waitUntil { p.running.load(ordering: .sequentiallyConsistent) == 1 })
+        #expect(IntrTest.waitUntil { p.running.load(ordering: .sequentiallyConsistent) == 1 })
         #expect(rte_intr_callback_unregister(h, blocking, p.arg) == -EAGAIN)
         p.gate.store(1, ordering: .sequentiallyConsistent)
         #expect(rte_intr_callback_unregister_sync(h, blocking, p.arg) == 1)
@@ -221,7 +224,7 @@ extension InterruptSubsystem {
         // Outside a running callback it is refused.
         #expect(rte_intr_callback_unregister_pending(h, selfRemoving, p.arg, nil) == -EAGAIN)
         kick(fd)
-        #expect(waitUntil { p.ucbCalls.load(ordering: .sequentiallyConsistent) == 1 })
+        #expect(IntrTest.waitUntil { p.ucbCalls.load(ordering: .sequentiallyConsistent) == 1 })
         #expect(p.recorded() == [1])
         kick(fd)
         usleep(20_000)
@@ -238,7 +241,7 @@ extension InterruptSubsystem {
         kick(fd)
         let start = Date()
         #expect(rte_intr_callback_register(h, countingCallback, p.arg) == 0)
-        #expect(waitUntil(1) { p.calls.load(ordering: .relaxed) == 1 })
+        #expect(IntrTest.waitUntil(1) { p.calls.load(ordering: .relaxed) == 1 })
         #expect(Date().timeIntervalSince(start) < 0.1)
         #expect(rte_intr_callback_unregister_sync(h, countingCallback, p.arg) == 1)
     }
@@ -286,9 +289,9 @@ extension InterruptSubsystem {
         #expect(rte_intr_rx_ctl(h, RTE_EPOLL_PER_THREAD, Int32(RTE_INTR_EVENT_DEL), 1, nil) == 0)
         #expect(rte_intr_rx_ctl(h, RTE_EPOLL_PER_THREAD, Int32(RTE_INTR_EVENT_DEL), 1, nil) == -EPERM)
         #expect(rte_intr_rx_ctl(h, RTE_EPOLL_PER_THREAD, 7, 1, nil) == -EPERM)
-        let before = openFdCount()
+        let before = IntrTest.openFdCount()
         rte_intr_efd_disable(h)
-        #expect(openFdCount() == before - 2)
+        #expect(IntrTest.openFdCount() == before - 2)
         #expect(rte_intr_nb_efd_get(h) == 0)
         #expect(rte_intr_dp_is_en(h) == 0)
         #expect(rte_epoll_wait(RTE_EPOLL_PER_THREAD, nil, 4, 0) == -1)
@@ -300,22 +303,21 @@ extension InterruptSubsystem {
     @Test func cleanupJoinsTheThreadAndClosesItsFds() throws {
         alarmsCleanup() // its timerfd is one of the sources; the Alarms suite re-inits it
         interruptsCleanup()
-        let before = openFdCount()
+        let before = IntrTest.openFdCount()
         try interruptsInit()
-        #expect(openFdCount() > before)
+        #expect(IntrTest.openFdCount() > before)
         let (h, fd) = makeEventHandle()
         let p = Probe(); p.efd = fd
         #expect(rte_intr_callback_register(h, countingCallback, p.arg) == 0)
         kick(fd)
-        #expect(waitUntil { p.calls.load(ordering: .relaxed) == 1 })
+        #expect(IntrTest.waitUntil { p.calls.load(ordering: .relaxed) == 1 })
         interruptsCleanup()
         close(fd); rte_intr_instance_free(h)
-        #expect(openFdCount() == before - 0)
+        #expect(IntrTest.openFdCount() == before - 0)
         #expect(intrState.pointee.sources == nil)
         try interruptsInit()
     }
 }
 }
 
-func rte_errno_value() -> Int32 { RteErrno.value }
 

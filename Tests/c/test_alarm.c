@@ -2,11 +2,10 @@
  * Alarms seen from C: bad input, deadline order, once each and never early,
  * cancel (count, from another thread while one runs, from inside a callback),
  * an alarm set from its own callback, and 1,000 alarms set and cancelled
- * concurrently from two threads leaving none behind.
+ * concurrently from two lcores leaving none behind.
  */
 #define ALLOW_EXPERIMENTAL_API
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
 
 #include "check.h"
 
@@ -181,38 +182,40 @@ static void test_set_from_callback(void)
 	CHECK(chain_at[1] - chain_at[0] >= 5000000);
 }
 
-/* Two threads each set 500 alarms with their own arguments and cancel each one
+/* Two lcores each set 500 alarms with their own arguments and cancel each one
  * right after setting the next, so sets and cancels of both interleave. */
-#define PER_THREAD 500
+#define PER_LCORE 500
 static volatile int start_flag;
-static void *set_and_cancel(void *arg)
+static long lcore_result[RTE_MAX_LCORE];
+
+static int set_and_cancel(void *arg)
 {
-	uintptr_t base = (uintptr_t)arg;
+	unsigned int lcore = rte_lcore_id();
+	uintptr_t base = 0x100000 * (uintptr_t)(lcore + 1);
 	long removed = 0, bad = 0;
-	while (!__atomic_load_n(&start_flag, __ATOMIC_SEQ_CST))
+	(void)arg;
+	__atomic_add_fetch(&start_flag, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&start_flag, __ATOMIC_SEQ_CST) < 2)
 		;
-	for (uintptr_t i = 1; i <= PER_THREAD; i++) {
+	for (uintptr_t i = 1; i <= PER_LCORE; i++) {
 		if (rte_eal_alarm_set(100000 + (i % 7) * 1000, nothing, (void *)(base + i)) != 0)
 			bad++;
 		if (i > 1)
 			removed += rte_eal_alarm_cancel(nothing, (void *)(base + i - 1));
 	}
-	removed += rte_eal_alarm_cancel(nothing, (void *)(base + PER_THREAD));
-	return (void *)(removed - bad * 1000000);
+	removed += rte_eal_alarm_cancel(nothing, (void *)(base + PER_LCORE));
+	lcore_result[lcore] = removed - bad * 1000000;
+	return 0;
 }
 
 static void test_concurrent_thousand(void)
 {
-	pthread_t t[2];
-	void *r[2];
 	start_flag = 0;
-	pthread_create(&t[0], NULL, set_and_cancel, (void *)0x100000);
-	pthread_create(&t[1], NULL, set_and_cancel, (void *)0x200000);
-	__atomic_store_n(&start_flag, 1, __ATOMIC_SEQ_CST);
-	pthread_join(t[0], &r[0]);
-	pthread_join(t[1], &r[1]);
-	CHECK_EQ((long)r[0], PER_THREAD);
-	CHECK_EQ((long)r[1], PER_THREAD);
+	CHECK_EQ(rte_lcore_count(), 2);
+	CHECK_EQ(rte_eal_mp_remote_launch(set_and_cancel, NULL, CALL_MAIN), 0);
+	rte_eal_mp_wait_lcore();
+	CHECK_EQ(lcore_result[0], PER_LCORE);
+	CHECK_EQ(lcore_result[1], PER_LCORE);
 	/* none left behind: nothing to cancel, nothing fires */
 	rte_errno = 0;
 	CHECK_EQ(rte_eal_alarm_cancel(nothing, (void *)-1), 0);

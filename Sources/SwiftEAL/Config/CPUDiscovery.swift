@@ -3,6 +3,14 @@ import Glibc
 /// The CPUs this process may run on when it starts (its affinity), which bounds
 /// every lcore option.
 enum CPUDiscovery {
+    /// The CPUs sysfs says exist (below RTE_MAX_LCORE), as DPDK's eal_cpu_detected;
+    /// the affinity when sysfs shows none.
+    static func detected() -> CPUSet {
+        let t = Topology.read()
+        let cpus = CPUSet((0..<t.detected.count).filter { t.detected[$0] })
+        return cpus.isEmpty ? available() : cpus
+    }
+
     static func available() -> CPUSet {
         var set = cpu_set_t()
         var out = CPUSet()

@@ -22,7 +22,8 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
 
     OptionParser.logLevelPass(argc: argc, argv: argv)
     let parsed: OptionParser.Parsed
-    switch OptionParser.parse(argc: argc, argv: argv, available: CPUDiscovery.available()) {
+    switch OptionParser.parse(argc: argc, argv: argv, available: CPUDiscovery.available(),
+                              detected: CPUDiscovery.detected()) {
     case .success(let p):
         parsed = p
     case .failure(let e):

@@ -73,7 +73,14 @@ enum InitSequence {
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
 
-        // lcores: timersInit/lcoresInit land with the Lcore subsystem.
+        try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
+            try timersInit()
+            return nil
+        }
+        try step("Cannot init lcores") { () throws(Errno) -> (() -> Void)? in
+            try lcoresInit()
+            return { lcoresCleanup() }
+        }
         // interrupts: the interrupt thread, then the alarm timerfd it serves.
         try step("Cannot init interrupt-handling thread") { () throws(Errno) -> (() -> Void)? in
             try interruptsInit()

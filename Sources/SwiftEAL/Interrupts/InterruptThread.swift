@@ -143,12 +143,8 @@ private func drainPipe(_ fd: Int32) {
 
 /// The body of eal-intr-thread: wait, serve, and rebuild the wait list whenever the
 /// pipe says the sources changed; return when interruptsCleanup asks.
-private func intrThreadMain(_ s: IntrStatePtr, _ cpus: cpu_set_t) {
+private func intrThreadMain(_ s: IntrStatePtr) {
     s.pointee.threadSelf = pthread_self()
-    var set = cpus
-    if pthread_setaffinity_np(pthread_self(), MemoryLayout<cpu_set_t>.size, &set) != 0 {
-        ealLog(5, "Cannot set the interrupt thread's CPU affinity")
-    }
     guard let events = s.pointee.events else { return }
     let pipeFd = s.pointee.pipeRead
     while let epfd = buildWaitList(s) {
@@ -193,18 +189,22 @@ func interruptsInit() throws(Errno) {
     s.pointee.events = events
     s.pointee.running = true
     s.unlock()
-    do {
-        let cpus = controlThreadCPUs()
-        s.pointee.thread = try spawnThread(name: "eal-intr-thread") { intrThreadMain(intrState, cpus) }
-    } catch {
+    // A control thread, as in DPDK: named, on the CPUs no lcore uses.
+    var tid = pthread_t()
+    let r = rte_ctrl_thread_create(&tid, "eal-intr-thread", nil, { _ in
+        intrThreadMain(intrState)
+        return nil
+    }, nil)
+    if r != 0 {
         close(fds.0); close(fds.1)
         s.pointee.pipeRead = -1; s.pointee.pipeWrite = -1
         events.deallocate()
         s.pointee.events = nil
         s.pointee.running = false
         ealLog(4, "Failed to create thread for interrupt handling")
-        throw error
+        throw Errno(-r)
     }
+    s.pointee.thread = tid
 }
 
 /// Stops and joins eal-intr-thread, closes the pipe and frees every source.
@@ -243,37 +243,3 @@ func onInterruptThread() -> Bool {
     return s.pointee.running && pthread_equal(s.pointee.threadSelf, pthread_self()) != 0
 }
 
-/// Where control threads run, as DPDK places them: the CPUs of this process's
-/// affinity that no enabled lcore uses, else the main lcore's CPUs. (Lcore's own
-/// control-thread set replaces this once it computes one at init.)
-func controlThreadCPUs() -> cpu_set_t {
-    var allowed = cpu_set_t()
-    if sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &allowed) != 0 {
-        memset(&allowed, 0xff, MemoryLayout<cpu_set_t>.size)
-    }
-    let lcores = Runtime.config.lcores
-    var used = CPUSet()
-    for l in lcores where l.role != ROLE_OFF {
-        for (i, w) in l.cpus.words.enumerated() { used.words[i] |= w }
-    }
-    var ctrl = cpu_set_t()
-    var any = false
-    withUnsafeMutableBytes(of: &ctrl) { dst in
-        withUnsafeBytes(of: &allowed) { src in
-            let d = dst.bindMemory(to: UInt64.self), a = src.bindMemory(to: UInt64.self)
-            for i in 0..<min(d.count, used.words.count) {
-                d[i] = a[i] & ~used.words[i]
-                if d[i] != 0 { any = true }
-            }
-        }
-    }
-    if any { return ctrl }
-    let main = Int(Runtime.config.mainLcore ?? Runtime.config.enabledLcores.first ?? 0)
-    let mainCPUs = lcores[main].cpus
-    if mainCPUs.isEmpty { return allowed }
-    withUnsafeMutableBytes(of: &ctrl) { dst in
-        let d = dst.bindMemory(to: UInt64.self)
-        for i in 0..<min(d.count, mainCPUs.words.count) { d[i] = mainCPUs.words[i] }
-    }
-    return ctrl
-}

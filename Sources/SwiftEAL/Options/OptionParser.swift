@@ -13,10 +13,13 @@ enum OptionParser {
         var optind: Int32
     }
 
-    /// Parses argv in place. `available` is the set of CPUs this process may run on.
+    /// Parses argv in place. `available` is the set of CPUs this process may run on
+    /// (the lcores when none is named); `detected` (default: `available`) the CPUs
+    /// that exist, which bound -l/-c/--lcores/-s as in DPDK 22.11: a process started
+    /// on fewer CPUs (say, forked by a pinned lcore) may still name the others.
     /// Not reentrant (getopt's state is global); `rte_eal_init` runs it once.
     static func parse(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
-                      available: CPUSet) -> Result<Parsed, OptionError> {
+                      available: CPUSet, detected: CPUSet? = nil) -> Result<Parsed, OptionError> {
         let saved = (optind, opterr, optopt, optarg)
         defer { (optind, opterr, optopt, optarg) = saved }
         optind = 0 // 0 makes glibc reinitialise its scanner
@@ -32,7 +35,7 @@ enum OptionParser {
                 return .failure(OptionError("Invalid 'command line' arguments."))
             }
             let arg = optarg.map { String(cString: $0) }
-            if let e = apply(opt, arg, &config, &lcoreOption, available) { return .failure(e) }
+            if let e = apply(opt, arg, &config, &lcoreOption, detected ?? available) { return .failure(e) }
         }
         if let e = finish(&config, available: available) { return .failure(e) }
         return .success(Parsed(config: config, optind: optind))

@@ -1,0 +1,65 @@
+import CEALShared
+import CSwiftEAL
+import Glibc
+
+/// The TSC frequency, calibrated once per process by `timersInit`.
+enum TSC {
+    /// Ticks per second; 0 until rte_eal_init calibrated it (as DPDK).
+    nonisolated(unsafe) static var hz: UInt64 = 0
+    nonisolated(unsafe) static var calibrated: UInt64 = 0
+
+    /// cpuid leaf 0x15 (crystal clock times TSC ratio), when the CPU reports it.
+    static func fromCPUID() -> UInt64 {
+        var regs: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+        let maxLeaf = withUnsafeMutableBytes(of: &regs) { raw -> UInt32 in
+            let r = raw.bindMemory(to: UInt32.self).baseAddress!
+            eal_cpuid(0, 0, r)
+            return r[0]
+        }
+        guard maxLeaf >= 0x15 else { return 0 }
+        return withUnsafeMutableBytes(of: &regs) { raw -> UInt64 in
+            let r = raw.bindMemory(to: UInt32.self).baseAddress!
+            eal_cpuid(0x15, 0, r)
+            let (den, num, crystal) = (UInt64(r[0]), UInt64(r[1]), UInt64(r[2]))
+            guard den != 0, num != 0, crystal != 0 else { return 0 }
+            return crystal * num / den
+        }
+    }
+
+    /// TSC ticks over `ms` milliseconds of CLOCK_MONOTONIC_RAW, rounded to the
+    /// nearest 10 MHz (as DPDK does).
+    static func measure(ms: Int = 50) -> UInt64 {
+        var t0 = timespec(), t1 = timespec()
+        guard clock_gettime(CLOCK_MONOTONIC_RAW, &t0) == 0 else { return 0 }
+        let c0 = rte_rdtsc()
+        var nap = timespec(tv_sec: 0, tv_nsec: ms * 1_000_000), rest = timespec()
+        while nanosleep(&nap, &rest) != 0 && errno == EINTR { nap = rest }
+        clock_gettime(CLOCK_MONOTONIC_RAW, &t1)
+        let c1 = rte_rdtsc()
+        let ns = (Int64(t1.tv_sec) - Int64(t0.tv_sec)) * 1_000_000_000 + Int64(t1.tv_nsec - t0.tv_nsec)
+        guard ns > 0, c1 > c0 else { return 0 }
+        let hz = Double(c1 - c0) * 1e9 / Double(ns)
+        let step = 10_000_000.0
+        return UInt64((hz / step).rounded()) * UInt64(step)
+    }
+}
+
+/// Calibrates the TSC (once per process) and makes it the EAL timer.
+/// Called by rte_eal_init.
+func timersInit() throws(Errno) {
+    if Runtime.config.vmwareTscMap {
+        // as DPDK 22.11 built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT (Debian's build)
+        ealLog(5, "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set")
+    }
+    if TSC.calibrated == 0 {
+        var hz = TSC.fromCPUID()
+        if hz == 0 { hz = TSC.measure() }
+        guard hz != 0 else {
+            ealLog(4, "Cannot calibrate the TSC")
+            throw .ENOTSUP
+        }
+        TSC.calibrated = hz
+    }
+    TSC.hz = TSC.calibrated
+    eal_timer_source = EAL_TIMER_TSC
+}
