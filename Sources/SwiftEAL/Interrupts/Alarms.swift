@@ -63,7 +63,7 @@ extension UnsafeMutablePointer where Pointee == AlarmState {
 }
 
 /// How far ahead of an alarm's deadline the timerfd goes off (see `arm`).
-let alarmEarlyWakeNs: UInt64 = 40_000
+let alarmEarlyWakeNs: UInt64 = 60_000
 
 @inline(__always)
 func monotonicNanoseconds() -> UInt64 {
