@@ -49,6 +49,10 @@ struct OptionsTests {
         #expect(c.lcores[5].cpus == CPUSet([5]))
         #expect(c.mainLcore == 0)
         #expect(config(["-l", "0,0"])?.enabledLcores == [0])
+        let reversed = try #require(config(["-l", "1,0"]))   // rte_lcore_index follows the listing
+        #expect(reversed.lcores[1].order == 0 && reversed.lcores[0].order == 1)
+        let mapped = try #require(config(["--lcores", "3@0,2@1"]))
+        #expect(mapped.lcores[3].order == 0 && mapped.lcores[2].order == 1)
         #expect(config(["-l", " 1"])?.enabledLcores == [1])
         #expect(refused(["-l", "1-0"]) == ["invalid core list syntax"])
         #expect(refused(["-l", "9"])?.first == "lcore 9 unavailable")
@@ -154,6 +158,7 @@ struct OptionsTests {
         #expect(config([])?.filePrefix == "rte")
         #expect(refused(["--file-prefix="]) == ["Invalid length of --file-prefix option"])
         #expect(config(["--file-prefix=a%b"])?.filePrefix == "a%b") // DPDK takes it as it is
+        #expect(config(["--file-prefix=", "--file-prefix=b"])?.filePrefix == "b") // the last one counts
         #expect(config(["--proc-type", "secondary"])?.processType == RTE_PROC_SECONDARY)
         #expect(config(["--proc-type=auto"])?.processType == RTE_PROC_AUTO)
         #expect(config(["--proc-type=primary"])?.processType == RTE_PROC_PRIMARY)

@@ -12,8 +12,10 @@ extension FBArray {
         defer { closedir(dir) }
         var removed = 0
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            // read the name in place: a dirent record ends after the name's NUL, so
+            // copying the whole d_name array would read past it
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { p in
+                p.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
             guard name.hasPrefix("fbarray_"), entry.pointee.d_type == UInt8(DT_REG) else { continue }
             let path = directory + "/" + name

@@ -83,7 +83,8 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
                 let cpus = s.cpus.isEmpty ? CPUSet([id]) : s.cpus
                 info.pointee.cpuset = cpus.cpuset
                 info.pointee.socket_id = topo.socket(of: cpus)
-                info.pointee.core_index = index
+                // the user's listing order when there is one (DPDK's), else ascending ids
+                info.pointee.core_index = s.order >= 0 ? s.order : index
                 index += 1
                 if s.role == ROLE_RTE { count += 1 }
                 for c in cpus.members { used.insert(c) }

@@ -126,7 +126,9 @@ enum CoreList {
 
     private static func settings(_ pairs: [(Int, CPUSet)]) -> [LcoreSetting] {
         var out = [LcoreSetting](repeating: LcoreSetting(), count: maxLcore)
-        for (id, cpus) in pairs { out[id] = LcoreSetting(role: ROLE_RTE, cpus: cpus) }
+        for (order, (id, cpus)) in pairs.enumerated() {
+            out[id] = LcoreSetting(role: ROLE_RTE, cpus: cpus, order: Int32(order))
+        }
         return out
     }
 

@@ -22,6 +22,8 @@ struct CPUSet: Equatable, Sendable {
 struct LcoreSetting: Equatable, Sendable {
     var role: rte_lcore_role_t = ROLE_OFF
     var cpus = CPUSet()
+    /// Position in the user's list (`-l 1,0` makes lcore 1 index 0): `rte_lcore_index`.
+    var order: Int32 = -1
 }
 
 enum HugeUnlink: Equatable, Sendable { case existing, always, never }

@@ -112,8 +112,7 @@ enum OptionParser {
         case .hugeDir:
             c.hugeDir = value
         case .filePrefix:
-            guard !value.isEmpty else { return OptionError("Invalid length of --file-prefix option") }
-            c.filePrefix = value
+            c.filePrefix = value // checked in finish: a later --file-prefix may replace it
         case .procType:
             switch value {
             case "primary": c.processType = RTE_PROC_PRIMARY
@@ -206,10 +205,11 @@ enum OptionParser {
     static func finish(_ c: inout InternalConfig, available: CPUSet) -> OptionError? {
         if !c.lcoresGiven {
             // every CPU we may run on becomes the lcore of the same number
-            for cpu in available.members where cpu < Int(RTE_MAX_LCORE) {
-                c.lcores[cpu] = LcoreSetting(role: ROLE_RTE, cpus: CPUSet([cpu]))
+            for (order, cpu) in available.members.enumerated() where cpu < Int(RTE_MAX_LCORE) {
+                c.lcores[cpu] = LcoreSetting(role: ROLE_RTE, cpus: CPUSet([cpu]), order: Int32(order))
             }
         }
+        if c.filePrefix.isEmpty { return OptionError("Invalid length of --file-prefix option") }
         if let main = c.mainLcore {
             if c.lcores[Int(main)].role != ROLE_RTE {
                 return OptionError("Main lcore is not enabled for DPDK")
