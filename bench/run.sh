@@ -20,9 +20,11 @@ for src in bench/bench_*.c; do
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
 	cc -O2 -g -D_GNU_SOURCE $(pkg-config --cflags libdpdk) "$src" -o "$out/$name.dpdk" -lrte_eal -lpthread -lm || continue
 	cc -O2 -g -D_GNU_SOURCE $(pkg-config --cflags libswifteal) "$src" -o "$out/$name.swifteal" $(pkg-config --libs libswifteal) -lm || continue
-	for lib in dpdk swifteal; do
-		: > "$out/$name.$lib.all"
-		for i in $(seq "$runs"); do
+	: > "$out/$name.dpdk.all"
+	: > "$out/$name.swifteal.all"
+	# alternate the two so that a change in the machine's background load hits both
+	for i in $(seq "$runs"); do
+		for lib in dpdk swifteal; do
 			"$out/$name.$lib" >> "$out/$name.$lib.all" 2> "$out/$name.$lib.err" || echo "($name.$lib run $i failed: $(tail -n 1 "$out/$name.$lib.err"))" >&2
 		done
 	done
