@@ -190,7 +190,7 @@ static int child(const char *prefix, const char *proc_type, int extra_fds, int e
 	return r;
 }
 
-static int run(const char *prefix, const char *proc_type, int extra_fds, int expect)
+static pid_t start(const char *prefix, const char *proc_type, int extra_fds, int expect)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -200,9 +200,44 @@ static int run(const char *prefix, const char *proc_type, int extra_fds, int exp
 		execl(self, self, "--child", prefix, proc_type, n, e, (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+static int finish(pid_t pid)
+{
 	int st;
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int run(const char *prefix, const char *proc_type, int extra_fds, int expect)
+{
+	return finish(start(prefix, proc_type, extra_fds, expect));
+}
+
+/* Makes the prefix's runtime dir and a `size`-byte config file write-locked by this
+ * process, as a primary holds it; returns the descriptor (closing it drops the lock). */
+static int hold_config(const char *prefix, off_t size, char *cfg, size_t cap)
+{
+	char dir[PATH_MAX];
+	runtime_dir(dir, sizeof(dir), prefix);
+	snprintf(cfg, cap, "mkdir -p %s", dir);
+	CHECK_EQ(system(cfg), 0);
+	snprintf(cfg, cap, "%s/config", dir);
+	int fd = open(cfg, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	CHECK(fd >= 0 && ftruncate(fd, size) == 0 && fcntl(fd, F_SETLK, &fl) == 0);
+	return fd;
+}
+
+static void drop_config(int fd, const char *cfg)
+{
+	char dir[PATH_MAX];
+	close(fd);
+	unlink(cfg);
+	snprintf(dir, sizeof(dir), "%s", cfg);
+	*strrchr(dir, '/') = 0;
+	rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -229,19 +264,23 @@ int main(int argc, char **argv)
 	CHECK_EQ(run(prefix, "secondary", -1, 1), 0);
 
 	/* another process holds the config lock, as a running primary would */
-	char dir[PATH_MAX], cfg[PATH_MAX + 16];
+	char cfg[PATH_MAX + 16];
 	snprintf(prefix, sizeof(prefix), "tir_held_%d", pid);
-	runtime_dir(dir, sizeof(dir), prefix);
-	snprintf(cfg, sizeof(cfg), "mkdir -p %s", dir);
-	CHECK_EQ(system(cfg), 0);
-	snprintf(cfg, sizeof(cfg), "%s/config", dir);
-	int fd = open(cfg, O_RDWR | O_CREAT, 0600);
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	CHECK(fd >= 0 && fcntl(fd, F_SETLK, &fl) == 0);
+	int fd = hold_config(prefix, 0, cfg, sizeof(cfg));
 	CHECK_EQ(run(prefix, "primary", -1, 1), 0);
-	close(fd);
-	unlink(cfg);
-	rmdir(dir);
+	drop_config(fd, cfg);
+
+	/* a secondary waiting on a primary that dies before sizing its config file (mapping
+	 * the empty file would fault), then on one that dies before publishing it */
+	for (int sized = 0; sized <= 1; sized++) {
+		snprintf(prefix, sizeof(prefix), "tir_dies%d_%d", sized, pid);
+		fd = hold_config(prefix, sized ? 1 << 20 : 0, cfg, sizeof(cfg));
+		pid_t child = start(prefix, "secondary", -1, 1);
+		usleep(300 * 1000);
+		close(fd); /* the "primary" is gone */
+		CHECK_EQ(finish(child), 0);
+		drop_config(-1, cfg);
+	}
 
 	/* every descriptor-opening step failing in turn, then enough for all of them */
 	for (int k = 0; k <= 8; k++) {
