@@ -226,8 +226,9 @@ enum OptionParser {
         if !c.socketMem.isEmpty && c.noHuge {
             return OptionError("Options --socket-mem cannot be specified together with --no-huge")
         }
-        // only unlinking before mapping needs hugepage files; "never"/"existing" are moot
-        if c.unlinkBeforeMapping && c.noHuge {
+        // only unlinking before mapping needs hugepage files; "never"/"existing" are moot.
+        // --in-memory implies it: that conflict is reported as the legacy-mem one below.
+        if c.unlinkBeforeMapping && c.noHuge && !c.inMemory {
             return OptionError("Option --huge-unlink cannot be specified together with --no-huge")
         }
         if c.legacyMem && c.inMemory {
