@@ -161,6 +161,7 @@ static void second_primary(void)
 	CHECK_EQ(rte_eal_primary_proc_alive(path), 1); /* a secondary's exit leaves the primary's lock */
 	unsetenv("TAILQ_ADDR");
 
+	close(up[0]);
 	close(hold[1]); /* let the first one clean up and exit */
 	int wst;
 	waitpid(pid, &wst, 0);
