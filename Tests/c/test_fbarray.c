@@ -175,9 +175,15 @@ static void bad_calls(void)
 	rte_errno = 0;
 	rte_fbarray_dump_metadata(&b, f);
 	CHECK_EQ(rte_errno, EINVAL);
+	b = a;
+	b.data = NULL; /* described for attach, not mapped: refused, not read */
+	rte_errno = 0;
+	rte_fbarray_dump_metadata(&b, f);
+	CHECK_EQ(rte_errno, EINVAL);
 	rte_fbarray_dump_metadata(&a, f);
 	fclose(f);
 	CHECK(strcmp(buf, "Invalid file-backed array\n"
+		"Invalid file-backed array\n"
 		"File-backed array: calls\n"
 		"size: 100 occupied: 100 elt_sz: 8\n"
 		"msk idx 0: 0xffffffffffffffff\n"
