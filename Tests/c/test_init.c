@@ -206,6 +206,11 @@ static void in_process(void)
 	snprintf(cfg, sizeof(cfg), "%s/config", dir);
 	CHECK(stat(cfg, &st) == 0 && (st.st_mode & 0777) == 0600);
 	CHECK_EQ(rte_eal_primary_proc_alive(cfg), 0); /* ourselves: not "another" primary */
+	CHECK_EQ(rte_eal_primary_proc_alive(NULL), 0);
+	/* asking must not have dropped our lock on the config (closing any descriptor of a
+	 * file releases the process's fcntl locks on it): a second primary is still refused */
+	static const char *const second[] = { "-l", "0", BASE, "--file-prefix", "ti_main", NULL };
+	CHECK(run_child(second) >= 10);
 
 	/* after init the default log stream is the console (stderr), prefixed by type */
 	fflush(stderr);

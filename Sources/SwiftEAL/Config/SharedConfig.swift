@@ -107,6 +107,12 @@ enum SharedConfig {
         }
     }
 
+    private static func isSameFile(_ path: String, as fd: FileDescriptor) -> Bool {
+        var a = stat(), b = stat()
+        guard stat(path, &a) == 0, fstat(fd.rawValue, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+
     /// The primary marks the config complete: secondaries may proceed.
     static func publish(_ m: SharedConfigMapping) {
         atomicStore(&m.config.pointee.magic, UInt32(RTE_MAGIC))
@@ -123,6 +129,10 @@ enum SharedConfig {
 
     /// Whether some other process holds the primary's write lock on `path`.
     static func primaryAlive(path: String) -> Bool {
+        // Closing any descriptor of a file drops all of this process's fcntl locks on it:
+        // a primary must not open (and close) its own config to ask, or a second
+        // primary could then take the prefix. It is itself, not "another" primary.
+        if let m = EALState.shared, m.isPrimary, isSameFile(path, as: m.fd) { return false }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { Glibc.close(fd) }
