@@ -40,6 +40,16 @@ static int child_init(int argc, char **argv)
 	struct rte_tailq_head *h = rte_eal_tailq_lookup("ti_tailq");
 	if (h == NULL || h != ti_tailq.head || strcmp(h->name, "ti_tailq") != 0)
 		return 6;
+	/* registered after init: a secondary only finds the primary's heads, never makes one */
+	static struct rte_tailq_elem late_p = { .name = "ti_late_p" }, late_s = { .name = "ti_late_s" };
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY &&
+	    (rte_eal_tailq_register(&late_s) != -1 || late_s.head != NULL ||
+	     rte_eal_tailq_lookup("ti_late_s") != NULL))
+		return 8;
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+	    (rte_eal_tailq_register(&late_p) != 0 || late_p.head == NULL ||
+	     late_p.head != rte_eal_tailq_lookup("ti_late_p")))
+		return 9;
 	if (getenv("HOLD_FD") == NULL && getenv("TAILQ_ADDR") &&
 	    strtoull(getenv("TAILQ_ADDR"), NULL, 16) != (unsigned long long)(uintptr_t)h)
 		return 7;
