@@ -120,6 +120,19 @@ static const char *const lines[][16] = {
 	{ "-l", "0", "--vfio-intr", "loud" },
 	{ "-l", "0", "--create-uio-dev", "--vmware-tsc-map" },
 	{ "-l", "0", "--mbuf-pool-ops-name", "ring_mp_mc" },
+	{ "-l", "0", "--vfio-vf-token", "2ab9d4f0-4f1b-4c4e-9a9e-0123456789ab" },
+	{ "-l", "0", "--vfio-vf-token", "not-a-uuid" },
+	{ "-l", "0", "-a", "0000:00:01.0", "-a", "0000:00:02.0" },
+	{ "-l", "0", "-m", "64" },
+	{ "-l", "0", "--huge-dir", "/nonexistent" },
+	{ "-l", "0", "-d", "" },
+	{ "-l", "0", "--log-level", "lib.eal:debug", "-v", "--telemetry", "--no-telemetry" },
+	{ "--lcores", "0@0,1@0", "--main-lcore", "1" },
+	{ "--lcores", "(0-1)@(0-1)", "--main-lcore", "2" },
+	{ "-c", "0x1", "-l", "0" },
+	{ "-l", "0", "--iova-mode", "pa" },
+	{ "-l", "0", "--in-memory", "--no-shconf" },
+	{ "-l", "0", "--trace", "foo" },
 };
 
 #define NCASES (sizeof(lines) / sizeof(lines[0]))
