@@ -10,7 +10,9 @@ swift test 2>&1 | tee "$log" | grep -E '^(✔|✘|􁁛|􀢄)? ?(Suite|Test run)|
 st=${PIPESTATUS[0]}
 total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | grep -Eo '[0-9]+')
 total=${total:-0}
-sfailed=$(grep -Ec '^✘ Test .*(failed|recorded)' "$log")
+# one "✘ Test ... failed after" line per failed test; its "recorded an issue" lines and
+# the closing "✘ Test run with ..." line are not more failures
+sfailed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with')
 if [ "$st" -ne 0 ] && [ "$sfailed" -eq 0 ]; then sfailed=1; fi
 spassed=$((total - sfailed)); [ $spassed -lt 0 ] && spassed=0
 echo "swift test: $spassed passed, $sfailed failed"

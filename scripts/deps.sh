@@ -5,6 +5,10 @@ need=()
 dpkg -s libdpdk-dev > /dev/null 2>&1 || need+=(libdpdk-dev)
 dpkg -s libnuma-dev > /dev/null 2>&1 || need+=(libnuma-dev)
 command -v pkg-config > /dev/null 2>&1 || need+=(pkg-config)
+# the C suite, the benchmarks and the examples build with `cc`; a Swift toolchain
+# brings its own clang but not `cc`, and gcc only recommends the libc headers
+command -v cc > /dev/null 2>&1 || need+=(gcc)
+dpkg -s libc6-dev > /dev/null 2>&1 || need+=(libc6-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2

@@ -150,6 +150,20 @@ struct OptionsTests {
         #expect(refused(["--huge-unlink=bad"]) == ["invalid --huge-unlink option"])
         #expect(refused(["--no-huge", "--huge-unlink"]) == ["Option --huge-unlink cannot be specified together with --no-huge"])
         #expect(refused(["--in-memory", "--huge-unlink=never"]) != nil)
+        // DPDK keeps the two unlink choices apart: order does not undo them
+        #expect(refused(["--huge-unlink=never", "--in-memory"]) != nil)
+        #expect(config(["--huge-unlink", "--huge-unlink=existing"])?.hugeUnlink == .always)
+        #expect(config(["--in-memory", "--huge-unlink=existing"])?.hugeUnlink == .always)
+        // without hugepages only "always" is refused (DPDK 22.11, diff_init)
+        #expect(config(["--no-huge", "--huge-unlink=never"])?.hugeUnlink == .never)
+        #expect(config(["--no-huge", "--huge-unlink=existing"]) != nil)
+        #expect(refused(["--no-huge", "--huge-unlink=always"]) != nil)
+        #expect(config(["--match-allocations"])?.matchAllocations == true)
+        #expect(refused(["--legacy-mem", "--match-allocations"]) != nil)
+        #expect(refused(["--no-huge", "--match-allocations"]) != nil)
+        #expect(config(["--huge-worker-stack=64"])?.hugeWorkerStack == 64 * 1024)
+        #expect(refused(["--no-huge", "--huge-worker-stack"]) != nil)
+        #expect(refused(["--no-huge", "--huge-worker-stack=64"]) != nil)
     }
 
     @Test("process options")

@@ -49,6 +49,12 @@ static void bad_init(void)
 	CHECK_ERR(rte_fbarray_init(&a, "x", 10, 0), -1, EINVAL);
 	CHECK_ERR(rte_fbarray_init(&a, "x", 0x80000000u, 4), -1, EINVAL);
 	CHECK_ERR(rte_fbarray_init(&a, "x", UINT_MAX, 1), -1, EINVAL);
+	/* more than the address space (DPDK's 32-bit product wraps and maps too little):
+	 * refused, and the backing file it began is gone */
+	rte_errno = 0;
+	CHECK_EQ(rte_fbarray_init(&a, "huge", INT_MAX, UINT_MAX), -1);
+	CHECK(rte_errno == EFBIG || rte_errno == ENOMEM || rte_errno == EINVAL);
+	CHECK(!file_exists("huge"));
 	/* sizes are checked before the name's length, as DPDK does */
 	CHECK_ERR(rte_fbarray_init(&a, n100, 0, 4), -1, EINVAL);
 	CHECK(!file_exists("x"));
@@ -175,9 +181,15 @@ static void bad_calls(void)
 	rte_errno = 0;
 	rte_fbarray_dump_metadata(&b, f);
 	CHECK_EQ(rte_errno, EINVAL);
+	b = a;
+	b.data = NULL; /* described for attach, not mapped: refused, not read */
+	rte_errno = 0;
+	rte_fbarray_dump_metadata(&b, f);
+	CHECK_EQ(rte_errno, EINVAL);
 	rte_fbarray_dump_metadata(&a, f);
 	fclose(f);
 	CHECK(strcmp(buf, "Invalid file-backed array\n"
+		"Invalid file-backed array\n"
 		"File-backed array: calls\n"
 		"size: 100 occupied: 100 elt_sz: 8\n"
 		"msk idx 0: 0xffffffffffffffff\n"

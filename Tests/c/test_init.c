@@ -40,6 +40,16 @@ static int child_init(int argc, char **argv)
 	struct rte_tailq_head *h = rte_eal_tailq_lookup("ti_tailq");
 	if (h == NULL || h != ti_tailq.head || strcmp(h->name, "ti_tailq") != 0)
 		return 6;
+	/* registered after init: a secondary only finds the primary's heads, never makes one */
+	static struct rte_tailq_elem late_p = { .name = "ti_late_p" }, late_s = { .name = "ti_late_s" };
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY &&
+	    (rte_eal_tailq_register(&late_s) != -1 || late_s.head != NULL ||
+	     rte_eal_tailq_lookup("ti_late_s") != NULL))
+		return 8;
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+	    (rte_eal_tailq_register(&late_p) != 0 || late_p.head == NULL ||
+	     late_p.head != rte_eal_tailq_lookup("ti_late_p")))
+		return 9;
 	if (getenv("HOLD_FD") == NULL && getenv("TAILQ_ADDR") &&
 	    strtoull(getenv("TAILQ_ADDR"), NULL, 16) != (unsigned long long)(uintptr_t)h)
 		return 7;
@@ -161,6 +171,7 @@ static void second_primary(void)
 	CHECK_EQ(rte_eal_primary_proc_alive(path), 1); /* a secondary's exit leaves the primary's lock */
 	unsetenv("TAILQ_ADDR");
 
+	close(up[0]);
 	close(hold[1]); /* let the first one clean up and exit */
 	int wst;
 	waitpid(pid, &wst, 0);
@@ -205,6 +216,11 @@ static void in_process(void)
 	snprintf(cfg, sizeof(cfg), "%s/config", dir);
 	CHECK(stat(cfg, &st) == 0 && (st.st_mode & 0777) == 0600);
 	CHECK_EQ(rte_eal_primary_proc_alive(cfg), 0); /* ourselves: not "another" primary */
+	CHECK_EQ(rte_eal_primary_proc_alive(NULL), 0);
+	/* asking must not have dropped our lock on the config (closing any descriptor of a
+	 * file releases the process's fcntl locks on it): a second primary is still refused */
+	static const char *const second[] = { "-l", "0", BASE, "--file-prefix", "ti_main", NULL };
+	CHECK(run_child(second) >= 10);
 
 	/* after init the default log stream is the console (stderr), prefixed by type */
 	fflush(stderr);

@@ -56,14 +56,26 @@ enum SharedConfig {
             throw Errno.noConfig
         }
         do throws(Errno) {
+            // The primary sizes the file just after locking it; mapping it before then
+            // would fault (SIGBUS) on the first read.
+            try waitForPrimary(path: path) {
+                var st = stat()
+                return fstat(fd.rawValue, &st) == 0 && Int(st.st_size) >= mappedLength
+            }
             // First a look at where the primary put it, then the real mapping there.
             guard let peek = mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
                 throw Errno.current
             }
             let cfgPeek = peek.assumingMemoryBound(to: eal_shared_config.self)
-            try waitForMagic(cfgPeek, path: path)
-            let want = UnsafeMutableRawPointer(bitPattern: UInt(cfgPeek.pointee.mem_cfg_addr))
-            munmap(peek, mappedLength)
+            let want: UnsafeMutableRawPointer?
+            do throws(Errno) {
+                try waitForPrimary(path: path) { atomicLoad(&cfgPeek.pointee.magic) == UInt32(RTE_MAGIC) }
+                want = UnsafeMutableRawPointer(bitPattern: UInt(cfgPeek.pointee.mem_cfg_addr))
+                munmap(peek, mappedLength)
+            } catch {
+                munmap(peek, mappedLength)
+                throw error
+            }
             let p = mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
             guard let p, p != MAP_FAILED else {
                 ealLog(4, "Cannot mmap memory for rte_config at [\(String(describing: want))]")
@@ -82,10 +94,10 @@ enum SharedConfig {
         }
     }
 
-    /// Spins (sleeping) until the primary says init is done; fails if it dies first.
-    private static func waitForMagic(_ cfg: UnsafeMutablePointer<eal_shared_config>, path: String) throws(Errno) {
+    /// Sleeps until `ready` (the primary's init has got that far); fails if it dies first.
+    private static func waitForPrimary(path: String, until ready: () -> Bool) throws(Errno) {
         var spins = 0
-        while atomicLoad(&cfg.pointee.magic) != UInt32(RTE_MAGIC) {
+        while !ready() {
             spins += 1
             if spins % 1000 == 0 && !primaryAlive(path: path) {
                 ealLog(4, "The primary process is gone before finishing its init")
@@ -93,6 +105,12 @@ enum SharedConfig {
             }
             usleep(100)
         }
+    }
+
+    private static func isSameFile(_ path: String, as fd: FileDescriptor) -> Bool {
+        var a = stat(), b = stat()
+        guard stat(path, &a) == 0, fstat(fd.rawValue, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 
     /// The primary marks the config complete: secondaries may proceed.
@@ -111,6 +129,10 @@ enum SharedConfig {
 
     /// Whether some other process holds the primary's write lock on `path`.
     static func primaryAlive(path: String) -> Bool {
+        // Closing any descriptor of a file drops all of this process's fcntl locks on it:
+        // a primary must not open (and close) its own config to ask, or a second
+        // primary could then take the prefix. It is itself, not "another" primary.
+        if let m = EALState.shared, m.isPrimary, isSameFile(path, as: m.fd) { return false }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { Glibc.close(fd) }

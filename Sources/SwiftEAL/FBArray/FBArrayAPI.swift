@@ -284,8 +284,10 @@ public func rte_fbarray_dump_metadata(_ arr: UnsafeMutablePointer<rte_fbarray>?,
         RteErrno.set(.EINVAL)
         return
     }
-    do {
+    do throws(Errno) {
         try FBArray.validate(name: FBArray.nameOf(arr), eltSize: arr.pointee.elt_sz, len: arr.pointee.len)
+        // a described but unmapped array (filled in for attach): no mask to print
+        if arr.pointee.data == nil { throw Errno.EINVAL }
     } catch {
         RteErrno.set(error)
         fputs("Invalid file-backed array\n", f)

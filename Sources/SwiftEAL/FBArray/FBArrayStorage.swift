@@ -82,6 +82,8 @@ enum FBArray {
                     return p
                 }
             } catch {
+                // a file this call sized (or failed to) is nobody's: don't leave it behind
+                if error != .EBUSY, (try? flockNB(file.rawValue, LOCK_EX)) == true { unlink(path) }
                 file.close()
                 throw error
             }

@@ -54,17 +54,20 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
 }
 
 /// `rte_eal_cleanup`: joins the EAL's threads, releases its files, locks and mappings,
-/// so a later primary with the same prefix starts clean. Once per process.
+/// so a later primary with the same prefix starts clean. Once per process, as DPDK's:
+/// the first call returns 0 (with nothing to release when init did not succeed; a
+/// failed init has already undone its steps), later ones -1 with EALREADY.
 @c @implementation
 public func rte_eal_cleanup() -> Int32 {
-    guard EALState.initialized.load(ordering: .acquiring),
-          EALState.cleanupStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    guard EALState.cleanupStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     else {
         ealLog(5, "Already called cleanup")
         RteErrno.set(.EALREADY)
         return -1
     }
-    EALState.runUndo()
-    EALState.initialized.store(false, ordering: .releasing)
+    if EALState.initialized.load(ordering: .acquiring) {
+        EALState.runUndo()
+        EALState.initialized.store(false, ordering: .releasing)
+    }
     return 0
 }

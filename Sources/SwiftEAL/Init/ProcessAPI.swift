@@ -85,16 +85,24 @@ public func rte_set_application_usage_hook(_ usage_func: rte_usage_hook_t?) -> r
 }
 
 /// Fills `cores[RTE_MAX_LCORE]` with each lcore's index in the mask (-1 when not
-/// in it). 0, or -1 for a malformed mask or NULL arguments.
+/// in it). 0, or -1 for a malformed mask or NULL arguments; as DPDK's, `cores` is all
+/// -1 after a malformed mask.
 @c @implementation
 public func rte_eal_parse_coremask(_ coremask: UnsafePointer<CChar>?, _ cores: UnsafeMutablePointer<Int32>?) -> Int32 {
     guard let coremask, let cores else { return -1 }
+    cores.update(repeating: -1, count: Int(RTE_MAX_LCORE))
     var all = CPUSet()
     for c in 0..<Int(RTE_MAX_LCORE) { all.insert(c) }
-    guard case .success(let settings) = CoreList.parseMask(String(cString: coremask), available: all) else { return -1 }
-    var index: Int32 = 0
-    for i in 0..<Int(RTE_MAX_LCORE) {
-        if settings[i].role == ROLE_RTE { cores[i] = index; index += 1 } else { cores[i] = -1 }
+    switch CoreList.parseMask(String(cString: coremask), available: all) {
+    case .failure(let e):
+        if let m = e.messages.first { ealLog(4, m) }
+        return -1
+    case .success(let settings):
+        var index: Int32 = 0
+        for i in 0..<Int(RTE_MAX_LCORE) where settings[i].role == ROLE_RTE {
+            cores[i] = index
+            index += 1
+        }
+        return 0
     }
-    return 0
 }

@@ -47,7 +47,13 @@ struct InternalConfig: Equatable, Sendable {
     var singleFileSegments = false            // --single-file-segments
     var noHuge = false                        // --no-huge
     var noShconf = false                      // --no-shconf (also implied by --in-memory)
-    var hugeUnlink = HugeUnlink.existing      // --huge-unlink[=existing|always|never]
+    // --huge-unlink[=existing|always|never] and --in-memory set these two separately (as
+    // DPDK's hugepage file discipline): "existing" after "always" keeps "always".
+    var unlinkBeforeMapping = false
+    var unlinkExisting = true
+    var hugeUnlink: HugeUnlink {
+        unlinkBeforeMapping ? .always : unlinkExisting ? .existing : .never
+    }
     var iovaMode: rte_iova_mode = RTE_IOVA_DC // --iova-mode
     var logLevelArgs: [String] = []           // --log-level, raw, in order
     var baseVirtaddr: UInt64 = 0              // --base-virtaddr
@@ -70,7 +76,6 @@ struct InternalConfig: Equatable, Sendable {
     var maxSimdBitwidth: UInt16 = 0           // --force-max-simd-bitwidth
     var hugeWorkerStack: UInt64? = nil        // --huge-worker-stack[=KB]
     var traceArgs: [String] = []              // --trace* (recorded; no tracer)
-    var hugeUnlinkGiven = false
     var showVersion = false                   // -v
     var showHelp = false                      // -h / --help
 

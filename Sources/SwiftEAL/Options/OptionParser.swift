@@ -123,7 +123,7 @@ enum OptionParser {
         case .inMemory:
             c.inMemory = true
             c.noShconf = true
-            c.hugeUnlink = .always
+            c.unlinkBeforeMapping = true
         case .noShconf: c.noShconf = true
         case .noHuge:
             c.noHuge = true
@@ -133,12 +133,11 @@ enum OptionParser {
         case .matchAllocations: c.matchAllocations = true
         case .hugeUnlink:
             switch arg {
-            case nil, "always"?: c.hugeUnlink = .always
-            case "existing"?: c.hugeUnlink = .existing
-            case "never"?: c.hugeUnlink = .never
+            case nil, "always"?: c.unlinkBeforeMapping = true
+            case "existing"?: break // the default
+            case "never"?: c.unlinkExisting = false
             default: return OptionError("invalid --huge-unlink option")
             }
-            c.hugeUnlinkGiven = true
         case .iovaMode:
             switch value {
             case "pa": c.iovaMode = RTE_IOVA_PA
@@ -227,14 +226,23 @@ enum OptionParser {
         if !c.socketMem.isEmpty && c.noHuge {
             return OptionError("Options --socket-mem cannot be specified together with --no-huge")
         }
-        if c.hugeUnlinkGiven && c.noHuge {
+        // only unlinking before mapping needs hugepage files; "never"/"existing" are moot.
+        // --in-memory implies it: that conflict is reported as the legacy-mem one below.
+        if c.unlinkBeforeMapping && c.noHuge && !c.inMemory {
             return OptionError("Option --huge-unlink cannot be specified together with --no-huge")
         }
         if c.legacyMem && c.inMemory {
             return OptionError("Option --legacy-mem is not compatible with --in-memory")
         }
-        if c.inMemory && c.hugeUnlink == .never {
+        if c.inMemory && !c.unlinkExisting {
             return OptionError("Option --huge-unlink=never is not compatible with --in-memory")
+        }
+        // --no-huge implies legacy memory, so both refuse --match-allocations
+        if c.matchAllocations && c.legacyMem {
+            return OptionError("Option --match-allocations needs dynamic memory (no --legacy-mem, no --no-huge)")
+        }
+        if c.hugeWorkerStack != nil && c.noHuge {
+            return OptionError("Option --huge-worker-stack cannot be used with --no-huge")
         }
         if !c.allowList.isEmpty && !c.blockList.isEmpty {
             return OptionError("Options allow (-a) and block (-b) can't be used at the same time")

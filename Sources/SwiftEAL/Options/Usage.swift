@@ -67,7 +67,11 @@ enum Usage {
 
         """
         fputs(text, stdout)
-        if let hook = applicationHook { programName.withCString { hook($0) } }
+        if let hook = applicationHook {
+            // DPDK 22.11 sets the application's part off with this line
+            fputs("===== Application Usage =====\n\n", stdout)
+            programName.withCString { hook($0) }
+        }
         fflush(stdout)
     }
 }

@@ -50,7 +50,8 @@ enum Tailqs {
         }
         eal_tailq_append(t)
         if eal_tailq_heads() != nil {
-            guard attach(t, primary: true) else {
+            // after init only a primary creates heads; a secondary finds the primary's
+            guard attach(t, primary: Runtime.config.processType == RTE_PROC_PRIMARY) else {
                 ealLog(UInt32(RTE_LOG_ERR), "Cannot initialize tailq: \(String(cString: name))")
                 eal_tailq_remove(t)
                 t.pointee.head = nil
