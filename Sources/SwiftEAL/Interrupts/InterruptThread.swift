@@ -68,40 +68,45 @@ private func dispatch(_ s: IntrStatePtr, fd: Int32) -> Bool {
             c = cb.pointee.next
         }
     }
-    src.pointee.active = false
-    if src.pointee.pending == 0 {
+    // Take the callbacks marked by unregister_pending off the list. The source stays
+    // active while their unregister callbacks run unlocked: they are handed the
+    // source's handle, which an unregister from another thread would free.
+    while src.pointee.pending != 0 {
+        var removed: CallbackPtr? = nil
+        var prev: CallbackPtr? = nil
+        var c = src.pointee.first
+        while let cb = c {
+            c = cb.pointee.next
+            if cb.pointee.pendingDelete {
+                if let p = prev { p.pointee.next = cb.pointee.next } else { src.pointee.first = cb.pointee.next }
+                if src.pointee.last == cb { src.pointee.last = prev }
+                cb.pointee.next = removed
+                removed = cb
+            } else {
+                prev = cb
+            }
+        }
+        src.pointee.pending = 0
+        let empty = src.pointee.first == nil
+        if empty { s.unlink(src) }
         s.unlock()
-        return false
-    }
-    // Take the callbacks marked by unregister_pending off the list.
-    var removed: CallbackPtr? = nil
-    var prev: CallbackPtr? = nil
-    var c = src.pointee.first
-    while let cb = c {
-        c = cb.pointee.next
-        if cb.pointee.pendingDelete {
-            if let p = prev { p.pointee.next = cb.pointee.next } else { src.pointee.first = cb.pointee.next }
-            if src.pointee.last == cb { src.pointee.last = prev }
-            cb.pointee.next = removed
-            removed = cb
-        } else {
-            prev = cb
+        // oldest first is not promised
+        while let cb = removed {
+            removed = cb.pointee.next
+            if let ucb = cb.pointee.ucb {
+                ucb(OpaquePointer(src.pointee.handle), cb.pointee.arg)
+            }
+            cb.deallocate()
         }
+        if empty {
+            freeSource(src)
+            return true
+        }
+        s.lock()
     }
-    src.pointee.pending = 0
-    let empty = src.pointee.first == nil
-    if empty { s.unlink(src) }
+    src.pointee.active = false
     s.unlock()
-    // Their unregister callbacks run unlocked, oldest first is not promised.
-    while let cb = removed {
-        removed = cb.pointee.next
-        if let ucb = cb.pointee.ucb {
-            ucb(OpaquePointer(src.pointee.handle), cb.pointee.arg)
-        }
-        cb.deallocate()
-    }
-    if empty { freeSource(src) }
-    return empty
+    return false
 }
 
 /// A fresh epoll set: the wake-up pipe plus every source's fd. Nil when stopping.

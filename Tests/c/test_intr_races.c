@@ -1,0 +1,193 @@
+/*
+ * Races around the interrupt thread, each bounded in time:
+ * - an unregister callback (rte_intr_callback_unregister_pending) still running
+ *   while another thread removes the source's last callback: the handle it was
+ *   given must stay valid until it returns;
+ * - callbacks registered and unregistered from two threads while the interrupt
+ *   thread serves the same fd as fast as it can.
+ */
+#define ALLOW_EXPERIMENTAL_API
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_interrupts.h>
+
+#include "check.h"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int wait_for(volatile int *v, int want, int ms)
+{
+	uint64_t end = now_ms() + ms;
+	while (now_ms() < end) {
+		if (__atomic_load_n(v, __ATOMIC_SEQ_CST) >= want)
+			return 1;
+		usleep(100);
+	}
+	return __atomic_load_n(v, __ATOMIC_SEQ_CST) >= want;
+}
+
+static void drain(int fd) { uint64_t v; if (read(fd, &v, 8) < 0 && errno != EAGAIN) abort(); }
+static void kick(int fd) { uint64_t one = 1; if (write(fd, &one, 8) != 8) abort(); }
+
+static struct rte_intr_handle *ext_handle(int fd)
+{
+	struct rte_intr_handle *h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	CHECK(h != NULL);
+	CHECK_EQ(rte_intr_fd_set(h, fd), 0);
+	CHECK_EQ(rte_intr_type_set(h, RTE_INTR_HANDLE_EXT), 0);
+	return h;
+}
+
+/* ---- the unregister callback and a concurrent unregister ---- */
+
+static struct {
+	int efd;
+	struct rte_intr_handle *h;
+	volatile int in_ucb;
+	volatile int ucb_fd;      /* rte_intr_fd_get of the handle, read at the end of the ucb */
+	volatile int ucb_done;
+} u;
+
+static void keeper_cb(void *a) { (void)a; drain(u.efd); }
+
+static void ucb(struct rte_intr_handle *h, void *a)
+{
+	(void)a;
+	__atomic_store_n(&u.in_ucb, 1, __ATOMIC_SEQ_CST);
+	usleep(100000); /* the main thread tries to remove the source meanwhile */
+	u.ucb_fd = rte_intr_fd_get(h);
+	__atomic_store_n(&u.ucb_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void leaving_cb(void *a)
+{
+	(void)a;
+	rte_intr_callback_unregister_pending(u.h, leaving_cb, a, ucb);
+}
+
+static void test_ucb_vs_unregister(void)
+{
+	u.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	u.h = ext_handle(u.efd);
+	u.ucb_fd = -2;
+	CHECK_EQ(rte_intr_callback_register(u.h, leaving_cb, NULL), 0);
+	CHECK_EQ(rte_intr_callback_register(u.h, keeper_cb, NULL), 0);
+	kick(u.efd);
+	CHECK(wait_for(&u.in_ucb, 1, 2000));
+	/* the source is still busy with its unregister callback: not removed under it */
+	int r = rte_intr_callback_unregister(u.h, keeper_cb, NULL);
+	CHECK(r == 1 || r == -EAGAIN);
+	if (r == -EAGAIN)
+		CHECK_EQ(rte_intr_callback_unregister_sync(u.h, keeper_cb, NULL), 1);
+	CHECK(wait_for(&u.ucb_done, 1, 2000));
+	CHECK_EQ(u.ucb_fd, u.efd);
+	CHECK_EQ(rte_intr_callback_unregister(u.h, keeper_cb, NULL), -ENOENT);
+	CHECK_EQ(rte_intr_callback_unregister(u.h, leaving_cb, NULL), -ENOENT);
+	rte_intr_instance_free(u.h);
+	close(u.efd);
+}
+
+/* ---- register/unregister from two threads while the fd fires ---- */
+
+static int churn_fd;
+static struct rte_intr_handle *churn_h;
+static volatile int churn_stop;
+static volatile int churn_calls;
+
+static void churn_cb(void *a)
+{
+	(void)a;
+	drain(churn_fd);
+	__atomic_add_fetch(&churn_calls, 1, __ATOMIC_RELAXED);
+}
+
+struct churner { uintptr_t tag; long registered, removed, bad; };
+
+static void *churner(void *arg)
+{
+	struct churner *c = arg;
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_SEQ_CST)) {
+		if (rte_intr_callback_register(churn_h, churn_cb, (void *)c->tag) != 0) {
+			c->bad++;
+			continue;
+		}
+		c->registered++;
+		int r = rte_intr_callback_unregister_sync(churn_h, churn_cb, (void *)c->tag);
+		if (r > 0)
+			c->removed += r;
+		else
+			c->bad++;
+	}
+	return NULL;
+}
+
+static void *kicker(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&churn_stop, __ATOMIC_SEQ_CST)) {
+		kick(churn_fd);
+		usleep(20);
+	}
+	return NULL;
+}
+
+static void test_churn(void)
+{
+	pthread_t t[3];
+	struct churner c[2] = { { .tag = 1 }, { .tag = 2 } };
+	churn_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	churn_h = ext_handle(churn_fd);
+	/* one callback stays the whole time, so the source lives on as well */
+	CHECK_EQ(rte_intr_callback_register(churn_h, churn_cb, (void *)3), 0);
+	pthread_create(&t[0], NULL, churner, &c[0]);
+	pthread_create(&t[1], NULL, churner, &c[1]);
+	pthread_create(&t[2], NULL, kicker, NULL);
+	usleep(1500000);
+	__atomic_store_n(&churn_stop, 1, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	printf("churn: %ld+%ld registered, %d calls\n", c[0].registered, c[1].registered,
+	       churn_calls);
+	CHECK(c[0].registered > 0 && c[1].registered > 0);
+	CHECK_EQ(c[0].bad, 0);
+	CHECK_EQ(c[1].bad, 0);
+	CHECK_EQ(c[0].removed, c[0].registered);
+	CHECK_EQ(c[1].removed, c[1].registered);
+	CHECK(churn_calls > 0);
+	/* only the one that stayed is left */
+	CHECK_EQ(rte_intr_callback_unregister_sync(churn_h, churn_cb, (void *)-1), 1);
+	rte_intr_instance_free(churn_h);
+	close(churn_fd);
+}
+
+int main(int argc, char **argv)
+{
+	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
+			 "--file-prefix", "test_intr_races", NULL };
+	(void)argc;
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (rte_eal_init(9, args) < 0) {
+		printf("rte_eal_init failed: %d\n", rte_errno);
+		CHECK(0);
+		return check_report();
+	}
+	test_ucb_vs_unregister();
+	test_churn();
+	CHECK_EQ(rte_eal_cleanup(), 0);
+	return check_report();
+}
