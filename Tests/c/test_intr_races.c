@@ -4,7 +4,9 @@
  *   while another thread removes the source's last callback: the handle it was
  *   given must stay valid until it returns;
  * - callbacks registered and unregistered from two threads while the interrupt
- *   thread serves the same fd as fast as it can.
+ *   thread serves the same fd as fast as it can;
+ * - rte_eal_cleanup while an alarm callback runs on the interrupt thread: the
+ *   running alarm is not freed under it (run last: it ends the EAL).
  */
 #define ALLOW_EXPERIMENTAL_API
 #include <errno.h>
@@ -17,11 +19,81 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 
+#include <rte_alarm.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
 
 #include "check.h"
+
+/*
+ * A double-free detector for a window of the test: frees seen while `watching`
+ * are remembered until an allocation returns the same address again, so a second
+ * free of a block without an allocation in between is counted. The program's
+ * definitions take the place of libc's for every library.
+ */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+
+#define FREED_MAX 8192
+static volatile int watching;
+static int freed_lock;
+static void *freed[FREED_MAX];
+static int nfreed;
+static int double_frees;
+
+static void freed_take(void)
+{
+	while (__atomic_exchange_n(&freed_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+static void freed_give(void) { __atomic_store_n(&freed_lock, 0, __ATOMIC_RELEASE); }
+
+static void *allocated(void *p)
+{
+	if (p && __atomic_load_n(&watching, __ATOMIC_ACQUIRE)) {
+		freed_take();
+		for (int i = 0; i < nfreed; i++)
+			if (freed[i] == p)
+				freed[i] = freed[--nfreed];
+		freed_give();
+	}
+	return p;
+}
+
+void *malloc(size_t n) { return allocated(__libc_malloc(n)); }
+void *calloc(size_t n, size_t m) { return allocated(__libc_calloc(n, m)); }
+void *realloc(void *p, size_t n) { return allocated(__libc_realloc(p, n)); }
+void *memalign(size_t a, size_t n) { return allocated(__libc_memalign(a, n)); }
+void *aligned_alloc(size_t a, size_t n) { return allocated(__libc_memalign(a, n)); }
+int posix_memalign(void **out, size_t a, size_t n)
+{
+	void *p = __libc_memalign(a, n);
+	if (!p)
+		return ENOMEM;
+	*out = allocated(p);
+	return 0;
+}
+void free(void *p)
+{
+	if (p && __atomic_load_n(&watching, __ATOMIC_ACQUIRE)) {
+		freed_take();
+		int seen = 0;
+		for (int i = 0; i < nfreed; i++)
+			seen |= freed[i] == p;
+		if (seen)
+			double_frees++;
+		else if (nfreed < FREED_MAX)
+			freed[nfreed++] = p;
+		freed_give();
+		if (seen)
+			return; /* keep the heap usable for the rest of the run */
+	}
+	__libc_free(p);
+}
 
 static uint64_t now_ms(void)
 {
@@ -175,6 +247,31 @@ static void test_churn(void)
 	close(churn_fd);
 }
 
+/* ---- cleanup while an alarm callback runs ---- */
+
+static volatile int alarm_state;
+
+static void slow_alarm(void *a)
+{
+	(void)a;
+	__atomic_store_n(&alarm_state, 1, __ATOMIC_SEQ_CST);
+	usleep(200000);
+	__atomic_store_n(&alarm_state, 2, __ATOMIC_SEQ_CST);
+}
+
+static void test_cleanup_during_alarm(void)
+{
+	CHECK_EQ(rte_eal_alarm_set(1000, slow_alarm, NULL), 0);
+	CHECK_EQ(rte_eal_alarm_set(5000000, slow_alarm, (void *)1), 0); /* pending: dropped */
+	CHECK(wait_for(&alarm_state, 1, 2000));
+	__atomic_store_n(&watching, 1, __ATOMIC_RELEASE);
+	CHECK_EQ(rte_eal_cleanup(), 0);
+	__atomic_store_n(&watching, 0, __ATOMIC_RELEASE);
+	/* cleanup waited for the running callback, and its entry was freed once */
+	CHECK_EQ(alarm_state, 2);
+	CHECK_EQ(double_frees, 0);
+}
+
 int main(int argc, char **argv)
 {
 	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
@@ -188,6 +285,6 @@ int main(int argc, char **argv)
 	}
 	test_ucb_vs_unregister();
 	test_churn();
-	CHECK_EQ(rte_eal_cleanup(), 0);
+	test_cleanup_during_alarm();
 	return check_report();
 }
