@@ -176,6 +176,10 @@ private func intrThreadMain(_ s: IntrStatePtr) {
         }
         close(epfd)
     }
+    s.lock()
+    let release = s.pointee.releaseOnExit
+    s.unlock()
+    if release { releaseInterrupts(s) }
 }
 
 /// Creates the wake-up pipe and starts eal-intr-thread (rte_eal_init step 8).
@@ -216,15 +220,31 @@ func interruptsInit() throws(Errno) {
 func interruptsCleanup() {
     let s = intrState
     if s.pointee.running {
+        let onThread = onInterruptThread()
         s.lock()
         s.pointee.stopping = true
+        s.pointee.releaseOnExit = onThread
         s.unlock()
         _ = s.wake()
+        if onThread {
+            // rte_eal_cleanup from one of the thread's own callbacks: it cannot join
+            // itself, and the running source must outlive the callback. The thread
+            // leaves its loop once the callback returns and releases it all then.
+            pthread_detach(s.pointee.thread)
+            return
+        }
         pthread_join(s.pointee.thread, nil)
-        s.pointee.running = false
-        s.pointee.threadSelf = pthread_t()
     }
+    releaseInterrupts(s)
+    EpollTLS.closeCurrent()
+}
+
+/// Closes the pipe and frees the sources and the event buffer; the thread is gone.
+private func releaseInterrupts(_ s: IntrStatePtr) {
     s.lock()
+    s.pointee.running = false
+    s.pointee.releaseOnExit = false
+    s.pointee.threadSelf = pthread_t()
     if s.pointee.pipeRead >= 0 { close(s.pointee.pipeRead) }
     if s.pointee.pipeWrite >= 0 { close(s.pointee.pipeWrite) }
     s.pointee.pipeRead = -1
@@ -238,7 +258,6 @@ func interruptsCleanup() {
         cur = src.pointee.next
         freeSource(src)
     }
-    EpollTLS.closeCurrent()
 }
 
 /// True on eal-intr-thread.
