@@ -5,6 +5,8 @@
  *   given must stay valid until it returns;
  * - callbacks registered and unregistered from two threads while the interrupt
  *   thread serves the same fd as fast as it can;
+ * - alarms due within microseconds, set and cancelled from two threads while
+ *   the interrupt thread fires them: each fires once or is cancelled once;
  * - rte_eal_cleanup while an alarm callback runs on the interrupt thread: the
  *   running alarm is not freed under it (run last: it ends the EAL).
  */
@@ -247,6 +249,58 @@ static void test_churn(void)
 	close(churn_fd);
 }
 
+/* ---- alarms that fire while two threads set and cancel others ---- */
+
+#define ALARMS_PER_THREAD 3000
+static unsigned char alarm_fired[2 * ALARMS_PER_THREAD];
+static unsigned char alarm_cancelled[2 * ALARMS_PER_THREAD];
+
+static void counted_alarm(void *a)
+{
+	__atomic_add_fetch(&alarm_fired[(uintptr_t)a - 1], 1, __ATOMIC_RELAXED);
+}
+
+static void *alarm_churner(void *arg)
+{
+	uintptr_t base = (uintptr_t)arg * ALARMS_PER_THREAD;
+	unsigned seed = (unsigned)base + 1;
+	for (uintptr_t i = 0; i < ALARMS_PER_THREAD; i++) {
+		uintptr_t id = base + i + 1;
+		if (rte_eal_alarm_set(1 + rand_r(&seed) % 300, counted_alarm, (void *)id) != 0)
+			abort();
+		/* now and then cancel an earlier one, which may have fired or be firing */
+		if (i >= 8 && rand_r(&seed) % 2) {
+			uintptr_t old = id - 1 - rand_r(&seed) % 8;
+			int r = rte_eal_alarm_cancel(counted_alarm, (void *)old);
+			if (r > 0)
+				alarm_cancelled[old - 1] += r;
+		}
+	}
+	return NULL;
+}
+
+static void test_alarm_churn(void)
+{
+	pthread_t t[2];
+	for (uintptr_t i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, alarm_churner, (void *)i);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	usleep(50000); /* the last deadlines are at most 300 us away */
+	int wrong = 0, fired = 0, cancelled = 0;
+	for (int i = 0; i < 2 * ALARMS_PER_THREAD; i++) {
+		int f = __atomic_load_n(&alarm_fired[i], __ATOMIC_RELAXED);
+		fired += f;
+		cancelled += alarm_cancelled[i];
+		if (f + alarm_cancelled[i] != 1)
+			wrong++;
+	}
+	printf("alarm churn: %d fired, %d cancelled, %d wrong\n", fired, cancelled, wrong);
+	CHECK_EQ(wrong, 0); /* each alarm fired once or was cancelled once, never both */
+	CHECK(cancelled > 0);
+	CHECK_EQ(rte_eal_alarm_cancel(counted_alarm, (void *)-1), 0);
+}
+
 /* ---- cleanup while an alarm callback runs ---- */
 
 static volatile int alarm_state;
@@ -285,6 +339,7 @@ int main(int argc, char **argv)
 	}
 	test_ucb_vs_unregister();
 	test_churn();
+	test_alarm_churn();
 	test_cleanup_during_alarm();
 	return check_report();
 }
