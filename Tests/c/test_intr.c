@@ -506,6 +506,13 @@ static void test_rx_vectors(void)
 	kick(efd);
 	CHECK_EQ(rte_epoll_wait_interruptible(RTE_EPOLL_PER_THREAD, out, 4, 1000), 1);
 	CHECK(out[0].epdata.data == (void *)0x77);
+	/* MOD keeps the event: its fd is still reported with its data */
+	ev.epdata.event = EPOLLIN | EPOLLPRI;
+	CHECK_EQ(rte_epoll_ctl(RTE_EPOLL_PER_THREAD, EPOLL_CTL_MOD, efd, &ev), 0);
+	memset(out, 0, sizeof(out));
+	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, out, 4, 1000), 1);
+	CHECK(out[0].epdata.data == (void *)0x77);
+	CHECK_EQ(out[0].fd, efd);
 	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, NULL, 4, 0), -1);
 	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, out, 0, 0), -1);
 	CHECK_EQ(rte_epoll_wait(-5, out, 4, 0), -1);

@@ -71,8 +71,11 @@ enum Epoll {
             status.store(UInt32(RTE_EPOLL_VALID))
             event.pointee.fd = fd
             event.pointee.epfd = epfd
-            ev.data.ptr = UnsafeMutableRawPointer(event)
         }
+        // MOD replaces the kernel's copy of data too: without the pointer, the
+        // modified fd's events would be dropped by rte_epoll_wait (DPDK passes
+        // uninitialised stack there).
+        ev.data.ptr = UnsafeMutableRawPointer(event)
         ev.events = event.pointee.epdata.event
         if epoll_ctl(epfd, op, fd, &ev) < 0 {
             let e = errno
