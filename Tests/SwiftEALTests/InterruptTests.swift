@@ -41,6 +41,21 @@ static func waitUntil(_ seconds: Double = 2, _ cond: () -> Bool) -> Bool {
 static func openFdCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }
+
+/// What an open fd is (device and inode), to tell later whether that same file is
+/// still open there (pipes have inodes of their own; eventfds and timerfds share
+/// one). Counting /proc/self/fd does not tell: suites running in parallel, and the
+/// interrupt thread rebuilding its epoll set, change the count.
+static func identity(_ fd: Int32) -> (UInt, UInt)? {
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    return (UInt(st.st_dev), UInt(st.st_ino))
+}
+
+static func stillOpen(_ fd: Int32, _ id: (UInt, UInt)?) -> Bool {
+    guard let id, let now = identity(fd) else { return false }
+    return now == id
+}
 }
 
 private func drain(_ fd: Int32) { var v: UInt64 = 0; _ = read(fd, &v, 8) }
@@ -303,17 +318,20 @@ extension InterruptSubsystem {
     @Test func cleanupJoinsTheThreadAndClosesItsFds() throws {
         alarmsCleanup() // its timerfd is one of the sources; the Alarms suite re-inits it
         interruptsCleanup()
-        let before = IntrTest.openFdCount()
         try interruptsInit()
-        #expect(IntrTest.openFdCount() > before)
+        let pipe = (intrState.pointee.pipeRead, intrState.pointee.pipeWrite)
+        let ids = (IntrTest.identity(pipe.0), IntrTest.identity(pipe.1))
+        #expect(ids.0 != nil && ids.1 != nil)
         let (h, fd) = makeEventHandle()
         let p = Probe(); p.efd = fd
         #expect(rte_intr_callback_register(h, countingCallback, p.arg) == 0)
         kick(fd)
         #expect(IntrTest.waitUntil { p.calls.load(ordering: .relaxed) == 1 })
         interruptsCleanup()
+        #expect(!IntrTest.stillOpen(pipe.0, ids.0))
+        #expect(!IntrTest.stillOpen(pipe.1, ids.1))
+        #expect(intrState.pointee.running == false)
         close(fd); rte_intr_instance_free(h)
-        #expect(IntrTest.openFdCount() == before - 0)
         #expect(intrState.pointee.sources == nil)
         try interruptsInit()
     }

@@ -304,6 +304,16 @@ static void test_bad_input(void)
 	CHECK_EQ(rte_intr_ack(NULL), -1);
 	CHECK_EQ(rte_intr_efd_enable(NULL, 1), -EINVAL);
 	CHECK_EQ(rte_intr_rx_ctl(NULL, RTE_EPOLL_PER_THREAD, RTE_INTR_EVENT_ADD, 0, NULL), -EPERM);
+	{
+		struct rte_epoll_event e;
+		memset(&e, 0, sizeof(e));
+		rte_errno = 0;
+		CHECK_EQ(rte_intr_elist_index_set(NULL, 0, e), -EINVAL);
+		CHECK_EQ(rte_errno, EINVAL);
+	}
+	/* DPDK would walk a NULL handle's vectors here; SwiftEAL does nothing */
+	rte_intr_free_epoll_fd(NULL);
+	rte_intr_efd_disable(NULL);
 	rte_intr_vec_list_free(NULL);
 	rte_intr_instance_free(NULL);
 
@@ -334,6 +344,16 @@ static void test_bad_input(void)
 	CHECK_EQ(rte_intr_vec_list_index_get(h, 0), -ERANGE);
 	CHECK_EQ(rte_intr_vec_list_alloc(h, "v", RTE_MAX_RXTX_INTR_VEC_ID + 1), -ERANGE);
 	CHECK_EQ(rte_intr_event_list_update(h, 0), -EINVAL);
+	CHECK_EQ(rte_intr_event_list_update(h, -1), -EINVAL);
+	CHECK_EQ(rte_intr_event_list_update(h, 65536), -EINVAL);
+	CHECK_EQ(rte_intr_nb_intr_get(h), RTE_MAX_RXTX_INTR_VEC_ID); /* unchanged */
+	CHECK_EQ(rte_intr_efds_index_get(h, -1), -EINVAL);
+	CHECK_EQ(rte_intr_vec_list_index_set(h, -1, 1), -ERANGE);
+	/* no vectors asked for: refused (DPDK asserts) */
+	rte_errno = 0;
+	CHECK_EQ(rte_intr_efd_enable(h, 0), -EINVAL);
+	CHECK_EQ(rte_errno, EINVAL);
+	CHECK_EQ(rte_intr_nb_efd_get(h), 0);
 
 	/* an unknown handle type: accepted, but the thread cannot read the fd as one
 	 * and drops the source without calling back */
@@ -486,6 +506,13 @@ static void test_rx_vectors(void)
 	kick(efd);
 	CHECK_EQ(rte_epoll_wait_interruptible(RTE_EPOLL_PER_THREAD, out, 4, 1000), 1);
 	CHECK(out[0].epdata.data == (void *)0x77);
+	/* MOD keeps the event: its fd is still reported with its data */
+	ev.epdata.event = EPOLLIN | EPOLLPRI;
+	CHECK_EQ(rte_epoll_ctl(RTE_EPOLL_PER_THREAD, EPOLL_CTL_MOD, efd, &ev), 0);
+	memset(out, 0, sizeof(out));
+	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, out, 4, 1000), 1);
+	CHECK(out[0].epdata.data == (void *)0x77);
+	CHECK_EQ(out[0].fd, efd);
 	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, NULL, 4, 0), -1);
 	CHECK_EQ(rte_epoll_wait(RTE_EPOLL_PER_THREAD, out, 0, 0), -1);
 	CHECK_EQ(rte_epoll_wait(-5, out, 4, 0), -1);

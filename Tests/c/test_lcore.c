@@ -372,6 +372,14 @@ int main(int argc, char **argv)
 		expect = rte_lcore_cpuset(rte_get_main_lcore());
 	CHECK(CPU_EQUAL(&cv.cpus, &expect));
 	CHECK_EQ(rte_ctrl_thread_create(NULL, "x", NULL, ctrl_body, &cv), -EINVAL);
+	/* no name: DPDK creates the thread all the same, with the creator's name */
+	char creator[16] = "";
+	pthread_getname_np(pthread_self(), creator, sizeof(creator));
+	memset(&cv, 0, sizeof(cv));
+	CHECK_EQ(rte_ctrl_thread_create(&t, NULL, NULL, ctrl_body, &cv), 0);
+	pthread_join(t, NULL);
+	CHECK(strcmp(cv.name, creator) == 0);
+	CHECK_EQ(cv.lcore, LCORE_ID_ANY);
 	CHECK_EQ(rte_ctrl_thread_create(&t, "x", NULL, NULL, &cv), -EINVAL);
 	/* a bad attribute is pthread_create's error, negated */
 	pthread_attr_t attr;
@@ -387,6 +395,23 @@ int main(int argc, char **argv)
 	CHECK_EQ(rte_thread_getname(pthread_self(), name, sizeof(name)), 0);
 	CHECK(strcmp(name, "abcdefghijklmno") == 0);
 	CHECK_EQ(rte_thread_getname(pthread_self(), name, 4), -ERANGE);
+	/* no name, no buffer: refused (DPDK would crash), the name stays */
+	CHECK_EQ(rte_thread_setname(pthread_self(), NULL), -EINVAL);
+	CHECK_EQ(rte_thread_getname(pthread_self(), NULL, sizeof(name)), -EINVAL);
+	CHECK_EQ(rte_thread_getname(pthread_self(), name, sizeof(name)), 0);
+	CHECK(strcmp(name, "abcdefghijklmno") == 0);
+
+	/* no iterator, no stream */
+	CHECK_EQ(rte_lcore_iterate(NULL, NULL), -EINVAL);
+	rte_lcore_dump(NULL);
+
+	/* the calling thread's affinity: NULL refused, the recorded set unchanged */
+	rte_cpuset_t before_set, after_set;
+	rte_thread_get_affinity(&before_set);
+	CHECK_EQ(rte_thread_set_affinity(NULL), -1);
+	rte_thread_get_affinity(NULL);
+	rte_thread_get_affinity(&after_set);
+	CHECK(CPU_EQUAL(&before_set, &after_set));
 
 	/* dump */
 	char *buf = NULL;

@@ -124,6 +124,8 @@ int main(void)
 	CPU_ZERO(&empty);
 	CHECK_EQ(rte_thread_set_affinity_by_id(me, &empty), EINVAL);
 	CHECK_EQ(rte_thread_set_affinity_by_id(me, &all), 0);
+	CHECK_EQ(rte_thread_set_affinity_by_id(me, NULL), EINVAL);
+	CHECK_EQ(rte_thread_get_affinity_by_id(me, NULL), EINVAL);
 
 	/* priorities */
 	enum rte_thread_priority prio = RTE_THREAD_PRIORITY_REALTIME_CRITICAL;
@@ -132,6 +134,10 @@ int main(void)
 	CHECK_EQ(rte_thread_set_priority(me, RTE_THREAD_PRIORITY_NORMAL), 0);
 	CHECK_EQ(rte_thread_set_priority(me, RTE_THREAD_PRIORITY_REALTIME_CRITICAL), ENOTSUP);
 	CHECK_EQ(rte_thread_get_priority(me, NULL), EINVAL);
+	/* a priority outside the enum: EINVAL, as DPDK answers */
+	CHECK_EQ(rte_thread_set_priority(me, (enum rte_thread_priority)99), EINVAL);
+	CHECK_EQ(rte_thread_attr_set_priority(&attr, (enum rte_thread_priority)99), 0);
+	CHECK_EQ(rte_thread_create(&t, &attr, ret_arg, NULL), EINVAL);
 
 	/* the calling thread's affinity as the EAL records it */
 	rte_cpuset_t rec;

@@ -12,7 +12,6 @@
 #include <rte_interrupts.h>
 #include <rte_alarm.h>
 #include "intr_sys.h"
-#include "intr_atomic.h"
 
 struct seal_intr_handle {
 	union {

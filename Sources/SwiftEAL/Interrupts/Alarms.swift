@@ -228,25 +228,42 @@ func alarmsCleanup() {
     s.lock()
     let fd = s.pointee.timerfd
     let h = s.pointee.handle
-    s.pointee.timerfd = -1
+    s.pointee.timerfd = -1   // rte_eal_alarm_set now refuses
     s.pointee.handle = nil
-    var c = s.pointee.head
-    s.pointee.head = nil
     s.unlock()
-    while let a = c {
-        c = a.pointee.next
-        a.deallocate()
-    }
     guard let h, fd >= 0 else { return }
+    // First wait out an alarm callback running on the interrupt thread: alarmsDue
+    // frees the entry it runs once the callback returns.
     while true {
         do {
             _ = try IntrSources.unregister(fd: fd, alarmsDue, anyCallbackArg)
             break
         } catch {
             if error != .EAGAIN { break }
-            if onInterruptThread() { break }
+            if onInterruptThread() { break }   // cleanup from an alarm callback
             sched_yield()
         }
+    }
+    // Then drop the pending ones; a running one (cleanup from its own callback)
+    // stays on the list for alarmsDue.
+    var dropped: AlarmPtr? = nil
+    s.lock()
+    var prev: AlarmPtr? = nil
+    var c = s.pointee.head
+    while let a = c {
+        c = a.pointee.next
+        if a.pointee.executing {
+            prev = a
+            continue
+        }
+        if let p = prev { p.pointee.next = a.pointee.next } else { s.pointee.head = a.pointee.next }
+        a.pointee.next = dropped
+        dropped = a
+    }
+    s.unlock()
+    while let a = dropped {
+        dropped = a.pointee.next
+        a.deallocate()
     }
     IntrHandle.release(h)
     close(fd)

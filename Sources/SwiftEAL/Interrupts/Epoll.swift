@@ -34,16 +34,24 @@ enum EpollTLS {
     }
 }
 
+extension UnsafeMutablePointer where Pointee == rte_epoll_event {
+    /// The event's status word (RTE_EPOLL_INVALID/VALID/EXEC): C callers and other
+    /// waiters read it concurrently, so it is only touched atomically.
+    var statusWord: AtomicView {
+        AtomicView((UnsafeMutableRawPointer(self) + MemoryLayout<rte_epoll_event>.offset(of: \.status)!)
+            .assumingMemoryBound(to: UInt32.self))
+    }
+}
+
 enum Epoll {
     static let maxWaitBatch: Int32 = 256
 
     /// Marks ev free once no waiter is running its callback.
     static func releaseEvent(_ ev: UnsafeMutablePointer<rte_epoll_event>) {
-        withUnsafeMutablePointer(to: &ev.pointee.status) { st in
-            while !seal_cas_u32_acquire(st, UInt32(RTE_EPOLL_VALID), UInt32(RTE_EPOLL_INVALID)) {
-                if seal_load_u32_relaxed(st) == UInt32(RTE_EPOLL_INVALID) { break }
-                sched_yield()
-            }
+        let st = ev.statusWord
+        while !st.compareExchange(expected: UInt32(RTE_EPOLL_VALID), desired: UInt32(RTE_EPOLL_INVALID)) {
+            if st.load() == UInt32(RTE_EPOLL_INVALID) { break }
+            sched_yield()
         }
         ev.pointee.epdata = rte_epoll_data()
         ev.pointee.fd = -1
@@ -58,21 +66,24 @@ enum Epoll {
         }
         let epfd = epfdIn == RTE_EPOLL_PER_THREAD ? EpollTLS.current() : epfdIn
         var ev = epoll_event()
-        let status = withUnsafeMutablePointer(to: &event.pointee.status) { $0 }
+        let status = event.statusWord
         if op == EPOLL_CTL_ADD {
-            seal_store_u32_relaxed(status, UInt32(RTE_EPOLL_VALID))
+            status.store(UInt32(RTE_EPOLL_VALID))
             event.pointee.fd = fd
             event.pointee.epfd = epfd
-            ev.data.ptr = UnsafeMutableRawPointer(event)
         }
+        // MOD replaces the kernel's copy of data too: without the pointer, the
+        // modified fd's events would be dropped by rte_epoll_wait (DPDK passes
+        // uninitialised stack there).
+        ev.data.ptr = UnsafeMutableRawPointer(event)
         ev.events = event.pointee.epdata.event
         if epoll_ctl(epfd, op, fd, &ev) < 0 {
             let e = errno
             ealLog(4, "Error op \(op) fd \(fd) epoll_ctl, \(String(cString: strerror(e)))")
-            if op == EPOLL_CTL_ADD { seal_store_u32_relaxed(status, UInt32(RTE_EPOLL_INVALID)) }
+            if op == EPOLL_CTL_ADD { status.store(UInt32(RTE_EPOLL_INVALID)) }
             return -1
         }
-        if op == EPOLL_CTL_DEL && seal_load_u32_relaxed(status) != UInt32(RTE_EPOLL_INVALID) {
+        if op == EPOLL_CTL_DEL && status.load() != UInt32(RTE_EPOLL_INVALID) {
             releaseEvent(event)
         }
         return 0
@@ -86,8 +97,8 @@ enum Epoll {
         for i in 0..<n {
             guard let raw = evs[i].data.ptr else { continue }
             let rev = raw.assumingMemoryBound(to: rte_epoll_event.self)
-            let st = withUnsafeMutablePointer(to: &rev.pointee.status) { $0 }
-            if !seal_cas_u32_acquire(st, UInt32(RTE_EPOLL_VALID), UInt32(RTE_EPOLL_EXEC)) {
+            let st = rev.statusWord
+            if !st.compareExchange(expected: UInt32(RTE_EPOLL_VALID), desired: UInt32(RTE_EPOLL_EXEC)) {
                 continue
             }
             out[count].status = UInt32(RTE_EPOLL_VALID)
@@ -98,7 +109,7 @@ enum Epoll {
             if let cb = rev.pointee.epdata.cb_fun {
                 cb(rev.pointee.fd, rev.pointee.epdata.cb_arg)
             }
-            seal_store_u32_release(st, UInt32(RTE_EPOLL_VALID))
+            st.store(UInt32(RTE_EPOLL_VALID))
             count += 1
         }
         return Int32(count)

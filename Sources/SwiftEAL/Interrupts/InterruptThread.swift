@@ -68,40 +68,45 @@ private func dispatch(_ s: IntrStatePtr, fd: Int32) -> Bool {
             c = cb.pointee.next
         }
     }
-    src.pointee.active = false
-    if src.pointee.pending == 0 {
+    // Take the callbacks marked by unregister_pending off the list. The source stays
+    // active while their unregister callbacks run unlocked: they are handed the
+    // source's handle, which an unregister from another thread would free.
+    while src.pointee.pending != 0 {
+        var removed: CallbackPtr? = nil
+        var prev: CallbackPtr? = nil
+        var c = src.pointee.first
+        while let cb = c {
+            c = cb.pointee.next
+            if cb.pointee.pendingDelete {
+                if let p = prev { p.pointee.next = cb.pointee.next } else { src.pointee.first = cb.pointee.next }
+                if src.pointee.last == cb { src.pointee.last = prev }
+                cb.pointee.next = removed
+                removed = cb
+            } else {
+                prev = cb
+            }
+        }
+        src.pointee.pending = 0
+        let empty = src.pointee.first == nil
+        if empty { s.unlink(src) }
         s.unlock()
-        return false
-    }
-    // Take the callbacks marked by unregister_pending off the list.
-    var removed: CallbackPtr? = nil
-    var prev: CallbackPtr? = nil
-    var c = src.pointee.first
-    while let cb = c {
-        c = cb.pointee.next
-        if cb.pointee.pendingDelete {
-            if let p = prev { p.pointee.next = cb.pointee.next } else { src.pointee.first = cb.pointee.next }
-            if src.pointee.last == cb { src.pointee.last = prev }
-            cb.pointee.next = removed
-            removed = cb
-        } else {
-            prev = cb
+        // oldest first is not promised
+        while let cb = removed {
+            removed = cb.pointee.next
+            if let ucb = cb.pointee.ucb {
+                ucb(OpaquePointer(src.pointee.handle), cb.pointee.arg)
+            }
+            cb.deallocate()
         }
+        if empty {
+            freeSource(src)
+            return true
+        }
+        s.lock()
     }
-    src.pointee.pending = 0
-    let empty = src.pointee.first == nil
-    if empty { s.unlink(src) }
+    src.pointee.active = false
     s.unlock()
-    // Their unregister callbacks run unlocked, oldest first is not promised.
-    while let cb = removed {
-        removed = cb.pointee.next
-        if let ucb = cb.pointee.ucb {
-            ucb(OpaquePointer(src.pointee.handle), cb.pointee.arg)
-        }
-        cb.deallocate()
-    }
-    if empty { freeSource(src) }
-    return empty
+    return false
 }
 
 /// A fresh epoll set: the wake-up pipe plus every source's fd. Nil when stopping.
@@ -171,6 +176,10 @@ private func intrThreadMain(_ s: IntrStatePtr) {
         }
         close(epfd)
     }
+    s.lock()
+    let release = s.pointee.releaseOnExit
+    s.unlock()
+    if release { releaseInterrupts(s) }
 }
 
 /// Creates the wake-up pipe and starts eal-intr-thread (rte_eal_init step 8).
@@ -211,15 +220,31 @@ func interruptsInit() throws(Errno) {
 func interruptsCleanup() {
     let s = intrState
     if s.pointee.running {
+        let onThread = onInterruptThread()
         s.lock()
         s.pointee.stopping = true
+        s.pointee.releaseOnExit = onThread
         s.unlock()
         _ = s.wake()
+        if onThread {
+            // rte_eal_cleanup from one of the thread's own callbacks: it cannot join
+            // itself, and the running source must outlive the callback. The thread
+            // leaves its loop once the callback returns and releases it all then.
+            pthread_detach(s.pointee.thread)
+            return
+        }
         pthread_join(s.pointee.thread, nil)
-        s.pointee.running = false
-        s.pointee.threadSelf = pthread_t()
     }
+    releaseInterrupts(s)
+    EpollTLS.closeCurrent()
+}
+
+/// Closes the pipe and frees the sources and the event buffer; the thread is gone.
+private func releaseInterrupts(_ s: IntrStatePtr) {
     s.lock()
+    s.pointee.running = false
+    s.pointee.releaseOnExit = false
+    s.pointee.threadSelf = pthread_t()
     if s.pointee.pipeRead >= 0 { close(s.pointee.pipeRead) }
     if s.pointee.pipeWrite >= 0 { close(s.pointee.pipeWrite) }
     s.pointee.pipeRead = -1
@@ -233,7 +258,6 @@ func interruptsCleanup() {
         cur = src.pointee.next
         freeSource(src)
     }
-    EpollTLS.closeCurrent()
 }
 
 /// True on eal-intr-thread.

@@ -399,8 +399,7 @@ public func rte_intr_free_epoll_fd(_ intr_handle: OpaquePointer?) {
     let n = min(Int(h.pointee.nb_efd), Int(h.pointee.nb_intr))
     for i in 0..<n {
         let rev = h.pointee.elist + i
-        let st = withUnsafeMutablePointer(to: &rev.pointee.status) { $0 }
-        if seal_load_u32_relaxed(st) == UInt32(RTE_EPOLL_INVALID) { continue }
+        if rev.statusWord.load() == UInt32(RTE_EPOLL_INVALID) { continue }
         if Epoll.ctl(rev.pointee.epfd, EPOLL_CTL_DEL, rev.pointee.fd, rev) != 0 {
             Epoll.releaseEvent(rev) // still marked valid: free it by force
         }
@@ -479,10 +478,10 @@ public func rte_intr_rx_ctl(_ intr_handle: OpaquePointer?, _ epfd: Int32, _ op: 
         return -EPERM
     }
     let rev = h.pointee.elist + Int(idx)
-    let st = withUnsafeMutablePointer(to: &rev.pointee.status) { $0 }
+    let st = rev.statusWord
     switch UInt(bitPattern: Int(op)) {
     case RTE_INTR_EVENT_ADD:
-        if seal_load_u32_relaxed(st) != UInt32(RTE_EPOLL_INVALID) {
+        if st.load() != UInt32(RTE_EPOLL_INVALID) {
             ealLog(7, "Event already been added.")
             return -EEXIST
         }
@@ -492,7 +491,7 @@ public func rte_intr_rx_ctl(_ intr_handle: OpaquePointer?, _ epfd: Int32, _ op: 
         rev.pointee.epdata.cb_arg = UnsafeMutableRawPointer(h)
         return Epoll.ctl(epfd, EPOLL_CTL_ADD, h.pointee.efds[Int(idx)], rev) == 0 ? 0 : -EPERM
     case RTE_INTR_EVENT_DEL:
-        if seal_load_u32_relaxed(st) == UInt32(RTE_EPOLL_INVALID) {
+        if st.load() == UInt32(RTE_EPOLL_INVALID) {
             ealLog(7, "Event does not exist.")
             return -EPERM
         }

@@ -42,6 +42,9 @@ struct IntrState {
     var threadSelf = pthread_t()
     var running = false
     var stopping = false
+    /// Set when cleanup ran on the thread itself, which then releases everything
+    /// as it ends (see interruptsCleanup).
+    var releaseOnExit = false
     /// The thread's preallocated epoll_wait buffer.
     var events: UnsafeMutablePointer<epoll_event>? = nil
     static let eventCapacity: Int32 = 64

@@ -14,11 +14,12 @@ public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _
                                    _ attr: UnsafePointer<pthread_attr_t>?,
                                    _ start_routine: (@convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?)?,
                                    _ arg: UnsafeMutableRawPointer?) -> Int32 {
-    guard let thread, let name, let start_routine else { return -EINVAL }
+    // A NULL name is allowed, as in DPDK: the thread keeps the creator's name.
+    guard let thread, let start_routine else { return -EINVAL }
     let cpus = controlCPUs()
     let socket = Lcores.currentTopology().socket(of: cpus)
     let start = ThreadStart.make(ThreadStart(routine: start_routine, threadFunc: nil, arg: arg,
-                                             cpus: cpus.cpuset, socket: socket, name: String(cString: name)))
+                                             cpus: cpus.cpuset, socket: socket, name: name.map { String(cString: $0) }))
     let r: Int32 = pthread_create(thread, attr, { (raw: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? in
         let start = raw!.assumingMemoryBound(to: ThreadStart.self)
         var cpus = start.pointee.cpus

@@ -156,6 +156,7 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
 /// function returns. Called by rte_eal_cleanup.
 func lcoresCleanup() {
     guard Lcores.initialized, let blockPtr = eal_launch_current else { return }
+    var busy = false
     for (id, thread) in Lcores.workers {
         let slot = eal_launch_block_slot(blockPtr, id)
         let idle = eal_cas(&slot.pointee.state, UInt32(WAIT.rawValue), UInt32(RUNNING.rawValue)) != 0
@@ -168,16 +169,19 @@ func lcoresCleanup() {
         } else {
             ealLog(5, "lcore \(id) is still running at cleanup; its thread ends when the function returns")
             pthread_detach(thread)
+            busy = true
         }
     }
     Lcores.workers = []
-    lcoresReset(block: blockPtr)
+    // With a function still running, other threads may be inside rte_eal_wait_lcore
+    // on its slot: the slots (8 KB) are left allocated rather than freed under them.
+    lcoresReset(block: blockPtr, keepSlots: busy)
 }
 
 /// Forgets the table of this init and drops the table's reference to the slots.
-private func lcoresReset(block: UnsafeMutablePointer<eal_launch_block>) {
+private func lcoresReset(block: UnsafeMutablePointer<eal_launch_block>, keepSlots: Bool = false) {
     eal_launch_publish(nil)
-    LaunchBlock.release(block)
+    if !keepSlots { LaunchBlock.release(block) }
     _ = try? Lcores.withWriteLock { () throws(Errno) in eal_lcore_table_reset() }
     Lcores.ctrlCPUs = CPUSet()
     Lcores.topology = nil
