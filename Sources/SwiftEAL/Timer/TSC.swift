@@ -27,20 +27,35 @@ enum TSC {
     }
 
     /// TSC ticks over `ms` milliseconds of CLOCK_MONOTONIC_RAW, rounded to the
-    /// nearest 10 MHz (as DPDK does).
-    static func measure(ms: Int = 50) -> UInt64 {
-        var t0 = timespec(), t1 = timespec()
-        guard clock_gettime(CLOCK_MONOTONIC_RAW, &t0) == 0 else { return 0 }
-        let c0 = rte_rdtsc()
+    /// nearest 10 MHz (as DPDK does). Each end is a clock read bracketed by two TSC
+    /// reads, so a preemption there cannot skew it: 10 ms then resolves the frequency
+    /// far below the 10 MHz rounding, where DPDK sleeps 100 ms.
+    static func measure(ms: Int = 10) -> UInt64 {
+        guard let (c0, n0) = stamp() else { return 0 }
         var nap = timespec(tv_sec: 0, tv_nsec: ms * 1_000_000), rest = timespec()
         while nanosleep(&nap, &rest) != 0 && errno == EINTR { nap = rest }
-        clock_gettime(CLOCK_MONOTONIC_RAW, &t1)
-        let c1 = rte_rdtsc()
-        let ns = (Int64(t1.tv_sec) - Int64(t0.tv_sec)) * 1_000_000_000 + Int64(t1.tv_nsec - t0.tv_nsec)
-        guard ns > 0, c1 > c0 else { return 0 }
-        let hz = Double(c1 - c0) * 1e9 / Double(ns)
+        guard let (c1, n1) = stamp(), n1 > n0, c1 > c0 else { return 0 }
+        let hz = Double(c1 - c0) * 1e9 / Double(n1 - n0)
         let step = 10_000_000.0
         return UInt64((hz / step).rounded()) * UInt64(step)
+    }
+
+    /// A (TSC, nanoseconds) pair taken as close together as the machine allows:
+    /// the tightest of a few TSC-clock-TSC brackets.
+    private static func stamp() -> (UInt64, Int64)? {
+        var best: (UInt64, Int64)? = nil
+        var bestWidth = UInt64.max
+        for _ in 0..<5 {
+            var t = timespec()
+            let a = rte_rdtsc()
+            guard clock_gettime(CLOCK_MONOTONIC_RAW, &t) == 0 else { return nil }
+            let b = rte_rdtsc()
+            if b >= a, b - a < bestWidth {
+                bestWidth = b - a
+                best = (a + (b - a) / 2, Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec))
+            }
+        }
+        return best
     }
 }
 
