@@ -26,10 +26,20 @@ timeout_s=${CTEST_TIMEOUT:-180}
 
 fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAILED: $1"; }
 
+# Each program runs with its own empty /run/dpdk (a private mount namespace) where the
+# machine allows it: two runs of the suite at once cannot collide on a --file-prefix,
+# and what DPDK leaves in its runtime dirs goes away with the namespace.
+isolate=()
+if [ "$(id -u)" = 0 ] && mkdir -p /run/dpdk 2> /dev/null &&
+   unshare -m --propagation private sh -c 'mount -t tmpfs none /run/dpdk' 2> /dev/null; then
+	isolate=(unshare -m --propagation private sh -c \
+		'mount -t tmpfs -o mode=0700 swifteal-test /run/dpdk && exec "$@"' sh)
+fi
+
 # Runs a built self-checking program and adds its counts.
 run_counted() {
 	local bin=$1 label=$2 log=$out/$2.log
-	timeout "$timeout_s" "$bin" > "$log" 2>&1
+	timeout "$timeout_s" "${isolate[@]}" "$bin" > "$log" 2>&1
 	local rc=$?
 	local line
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -80,9 +90,9 @@ for src in Tests/c/diff_*.c; do
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
 	build "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" $dpdk_libs || continue
 	build "$name.swifteal" $common $dpdk_cflags "$src" -o "$out/$name.swifteal" $swifteal_libs || continue
-	timeout "$timeout_s" "$out/$name.dpdk" > "$out/$name.dpdk.out" 2> "$out/$name.dpdk.err"
+	timeout "$timeout_s" "${isolate[@]}" "$out/$name.dpdk" > "$out/$name.dpdk.out" 2> "$out/$name.dpdk.err"
 	rc_d=$?
-	timeout "$timeout_s" "$out/$name.swifteal" > "$out/$name.swifteal.out" 2> "$out/$name.swifteal.err"
+	timeout "$timeout_s" "${isolate[@]}" "$out/$name.swifteal" > "$out/$name.swifteal.out" 2> "$out/$name.swifteal.err"
 	rc_s=$?
 	if [ $rc_d -eq $rc_s ] && cmp -s "$out/$name.dpdk.out" "$out/$name.swifteal.out" && [ -s "$out/$name.dpdk.out" ]; then
 		passed=$((passed + 1))
