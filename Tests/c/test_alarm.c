@@ -20,7 +20,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 static uint64_t now_ns(void)
 {
@@ -224,15 +224,9 @@ static void test_concurrent_thousand(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
-			 "--file-prefix", "test_alarm", NULL };
 	(void)argc;
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (rte_eal_init(9, args) < 0) {
-		printf("rte_eal_init failed: %d\n", rte_errno);
-		CHECK(0);
+	if (test_eal_init(argv[0], "test_alarm") < 0)
 		return check_report();
-	}
 	test_bad_input();
 	test_order_once_not_early();
 	test_cancel();

@@ -22,7 +22,7 @@
 #include <rte_interrupts.h>
 #include <rte_epoll.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 struct probe {
 	int efd;
@@ -233,22 +233,7 @@ static void test_registered_while_waiting(void)
 
 static int intr_thread_named(void)
 {
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int found = 0;
-	while (d && (e = readdir(d)) != NULL) {
-		char path[300], name[32] = "";
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(name, sizeof(name), f) && strncmp(name, "eal-intr-thread", 15) == 0)
-			found++;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	return count_threads_named("eal-intr-thread");
 }
 
 static void dummy_cb(void *a) { (void)a; }
@@ -527,15 +512,9 @@ static void test_rx_vectors(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
-			 "--file-prefix", "test_intr", NULL };
 	(void)argc;
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (rte_eal_init(9, args) < 0) {
-		printf("rte_eal_init failed: %d\n", rte_errno);
-		CHECK(0);
+	if (test_eal_init(argv[0], "test_intr") < 0)
 		return check_report();
-	}
 	CHECK_EQ(intr_thread_named(), 1);
 	test_once_per_write();
 	test_registration_order();

@@ -26,7 +26,7 @@
 #include <rte_errno.h>
 #include <rte_interrupts.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 static int efd;
 static volatile int state;
@@ -41,22 +41,7 @@ static int wait_for(volatile int *v, int want, int ms)
 
 static int intr_threads(void)
 {
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int found = 0;
-	while (d && (e = readdir(d)) != NULL) {
-		char path[300], name[32] = "";
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(name, sizeof(name), f) && strncmp(name, "eal-intr-thread", 15) == 0)
-			found++;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	return count_threads_named("eal-intr-thread");
 }
 
 static void slow_cb(void *a)

@@ -26,7 +26,7 @@
 #include <rte_errno.h>
 #include <rte_interrupts.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 /*
  * A double-free detector for a window of the test: frees seen while `watching`
@@ -328,15 +328,9 @@ static void test_cleanup_during_alarm(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
-			 "--file-prefix", "test_intr_races", NULL };
 	(void)argc;
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (rte_eal_init(9, args) < 0) {
-		printf("rte_eal_init failed: %d\n", rte_errno);
-		CHECK(0);
+	if (test_eal_init(argv[0], "test_intr_races") < 0)
 		return check_report();
-	}
 	test_ucb_vs_unregister();
 	test_churn();
 	test_alarm_churn();

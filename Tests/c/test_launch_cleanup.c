@@ -18,7 +18,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 extern void __libc_free(void *);
 
@@ -51,16 +51,10 @@ static void *waiter(void *arg)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
-			 "--file-prefix", "test_launch_cleanup", NULL };
 	pthread_t t;
 	(void)argc;
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (rte_eal_init(9, args) < 0) {
-		printf("rte_eal_init failed: %d\n", rte_errno);
-		CHECK(0);
+	if (test_eal_init(argv[0], "test_launch_cleanup") < 0)
 		return check_report();
-	}
 	worker = rte_get_next_lcore(rte_get_main_lcore(), 1, 1);
 	CHECK_EQ(rte_eal_remote_launch(slow, (void *)77, worker), 0);
 	while (!__atomic_load_n(&started, __ATOMIC_SEQ_CST))

@@ -17,7 +17,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
-#include "check.h"
+#include "eal_test.h"
 
 static unsigned worker;
 static volatile long runs;
@@ -112,15 +112,9 @@ static void test_many_waiters(void)
 
 int main(int argc, char **argv)
 {
-	char *args[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "64", "--no-pci",
-			 "--file-prefix", "test_launch_races", NULL };
 	(void)argc;
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (rte_eal_init(9, args) < 0) {
-		printf("rte_eal_init failed: %d\n", rte_errno);
-		CHECK(0);
+	if (test_eal_init(argv[0], "test_launch_races") < 0)
 		return check_report();
-	}
 	worker = rte_get_next_lcore(rte_get_main_lcore(), 1, 1);
 	test_racing_launchers();
 	test_many_waiters();
