@@ -4,6 +4,8 @@ set -u
 cd "$(dirname "$0")/.."
 log=.build/check-swift-test.log
 mkdir -p .build
+# hugepages and a hugetlbfs mount, as root (the memory tests need them; DPDK does too)
+scripts/hugepages.sh || true
 
 echo "== swift test"
 swift test 2>&1 | tee "$log" | grep -E '^(✔|✘|􁁛|􀢄)? ?(Suite|Test run)|FAIL|error:|✘' | grep -v '^✔ Test "' | tail -n 60
