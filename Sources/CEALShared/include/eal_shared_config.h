@@ -12,6 +12,7 @@
 #include <rte_spinlock.h>
 #include <rte_rwlock.h>
 #include <rte_tailq.h>
+#include "eal_malloc.h"
 
 #define EAL_SHARED_CONFIG_VERSION 1
 
@@ -31,6 +32,7 @@ struct eal_shared_config {
 	uint32_t single_file_segments;
 	uint64_t base_virtaddr;
 	struct rte_tailq_head tailq_head[RTE_MAX_TAILQ]; /* rte_eal_tailq_lookup's heads */
+	struct eal_malloc_shared malloc; /* heaps, lcore caches, memzone table (Malloc/, Memzone/) */
 };
 
 #endif

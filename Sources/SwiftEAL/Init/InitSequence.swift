@@ -60,6 +60,16 @@ enum InitSequence {
             return { tailqsCleanup() }
         }
 
+        // memory comes before this (lead); then the memzone table and the malloc heaps
+        try step("Cannot init memzone") { () throws(Errno) -> (() -> Void)? in
+            try MemzoneTable.initStep()
+            return { MemzoneTable.cleanupStep() }
+        }
+        try step("Cannot init malloc heap") { () throws(Errno) -> (() -> Void)? in
+            try MallocInit.run()
+            return { MallocInit.cleanup() }
+        }
+
         EALState.iovaMode = config.iovaMode != RTE_IOVA_DC ? config.iovaMode : RTE_IOVA_VA
         if let m = EALState.shared {
             if type == RTE_PROC_PRIMARY {

@@ -15,11 +15,14 @@ enum ExternalMemory {
     static func register(base: UnsafeMutableRawPointer, length: Int, iovas: UnsafePointer<rte_iova_t>?,
                          pageCount: Int, pageSize: Int, socket: Int32, heap: Bool) throws(Errno) -> Int32 {
         guard length > 0, pageSize > 0, length % pageSize == 0, length / pageSize == pageCount else { throw .EINVAL }
+        ProvisionalMap.add(UInt(bitPattern: base), length)
         return -1
     }
 
     /// Removes the list that holds exactly [base, base+length). Throws ENOENT when none does.
-    static func unregister(base: UnsafeMutableRawPointer, length: Int) throws(Errno) {}
+    static func unregister(base: UnsafeMutableRawPointer, length: Int) throws(Errno) {
+        ProvisionalMap.remove(UInt(bitPattern: base), length)
+    }
 
     /// Attaches (in this process) the external list another process registered.
     static func attach(base: UnsafeMutableRawPointer, length: Int) throws(Errno) {}
