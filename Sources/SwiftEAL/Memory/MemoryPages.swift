@@ -1,3 +1,4 @@
+import CEALShared
 import CSwiftEAL
 import Glibc
 
