@@ -98,10 +98,7 @@ static int seg_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms
 	int fd = rte_memseg_get_fd_thread_unsafe(ms);
 	int r = rte_memseg_get_fd_offset_thread_unsafe(ms, &off);
 	size_t idx = ((uintptr_t)ms->addr - (uintptr_t)msl->base_va) / msl->page_sz;
-	if (strcmp(ex->mode, "legacy") == 0) {
-		if (fd != -1 || rte_errno != ENODEV || r != -1)
-			ws.bad_fd++;
-	} else if (strcmp(ex->mode, "single") == 0 || strcmp(ex->mode, "nohuge") == 0 || strcmp(ex->mode, "memfd1") == 0) {
+	if (strcmp(ex->mode, "single") == 0 || strcmp(ex->mode, "nohuge") == 0 || strcmp(ex->mode, "memfd1") == 0) {
 		if (fd < 0 || r != 0 || off != idx * msl->page_sz || (ws.last_fd >= 0 && fd != ws.last_fd))
 			ws.bad_fd++;
 		ws.last_fd = fd;

@@ -96,8 +96,6 @@ enum MemoryInit {
             ms.pointee.iova = EALState.iovaMode == RTE_IOVA_VA ? rte_iova_t(UInt(bitPattern: base + i * page)) : badIOVA
             ms.pointee.len = page
             ms.pointee.hugepage_sz = UInt64(page)
-            ms.pointee.nchannel = mem.pointee.nchannel
-            ms.pointee.nrank = mem.pointee.nrank
         }
         FBArrayLayout.markAllUsed(&msl.pointee.memseg_arr)
         MemoryPages.sizes = [page]

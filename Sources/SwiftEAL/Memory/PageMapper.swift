@@ -45,8 +45,6 @@ enum PageMapper {
                     ms.pointee.len = size
                     ms.pointee.hugepage_sz = UInt64(size)
                     ms.pointee.socket_id = socket
-                    ms.pointee.nchannel = mem.pointee.nchannel
-                    ms.pointee.nrank = mem.pointee.nrank
                     ms.pointee.flags = flags | (reused ? memsegFlagDirty : 0)
                     done += 1
                 }
