@@ -254,6 +254,11 @@ int main(int argc, char **argv)
 		{ "", "-l", "0", "--no-pci", "-m", "99999" },
 		{ "", "-l", "0", "--no-pci", "--socket-mem", "2,2" },
 		{ "", "-l", "0", "--no-pci", "--huge-dir", "/tmp", "-m", "2" },
+		/* never: the files stay after cleanup and the next run reuses them (flags DIRTY);
+		 * then a default run reclaims them */
+		{ "", "-l", "0", "--no-pci", "--huge-unlink=never", "-m", "4" },
+		{ "", "-l", "0", "--no-pci", "--huge-unlink=never", "-m", "4" },
+		{ "", "-l", "0", "--no-pci", "-m", "2" },
 	};
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "diffmem%d", getpid());
