@@ -116,8 +116,9 @@ enum ExternalHeaps {
         guard len >= HeapLayout.minElem else { throw .EINVAL }
         guard let r = (0..<Int(EAL_MALLOC_MAX_REGIONS)).lazy.map({ eal_malloc_region_at(s, UInt32($0)) })
             .first(where: { $0.pointee.len == 0 }) else { throw .ENOSPC }
-        let list = try ExternalMemory.register(base: va, length: len, iovas: iovas, pageCount: len / pageSize,
-                                               pageSize: pageSize, socket: heap.socket, heap: true)
+        let list = try ExternalMemory.register(base: va, length: len, iovas: UnsafePointer(iovas),
+                                               pageCount: len / pageSize, pageSize: pageSize,
+                                               socket: heap.socket, heap: true, name: "heap")
         guard let slot = HeapSlots.find(s, list: list, pageSize: pageSize, external: true) else {
             try? ExternalMemory.unregister(base: va, length: len)
             throw .ENOSPC

@@ -2,44 +2,29 @@ import CEALShared
 import CSwiftEAL
 import Glibc
 
-/// Init steps 5 and 7's shared part: where the heaps' C block lives (in the shared
-/// config, or private memory under --no-shconf / --in-memory), the socket heaps, and
-/// their undo. Written only by init and cleanup.
+/// Init steps 5 and 7's shared part: where the heaps' C block lives, the socket heaps,
+/// and their undo. Written only by init and cleanup.
 enum MallocInit {
-    /// The private block when there is no shared config (address, length).
-    nonisolated(unsafe) static var privateBlock: (UnsafeMutableRawPointer, Int)? = nil
-
-    /// The block of this process's EAL, made (private) or found (shared config).
+    /// The block of this process's EAL: in the memory config, which is the shared
+    /// `config` or, under --no-shconf / --in-memory, a private copy of its layout.
     static func attachBlock() throws(Errno) -> UnsafeMutablePointer<eal_malloc_shared> {
         if let s = MallocState.shared { return s }
-        let s: UnsafeMutablePointer<eal_malloc_shared>
-        if let m = EALState.shared {
-            s = (UnsafeMutableRawPointer(m.config) + MemoryLayout<eal_shared_config>.offset(of: \.malloc)!)
-                .assumingMemoryBound(to: eal_malloc_shared.self)
-        } else {
-            let len = HeapLayout.roundUp(MemoryLayout<eal_malloc_shared>.size, Int(sysconf(Int32(_SC_PAGESIZE))))
-            guard let p = mmap(nil, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-                  p != MAP_FAILED else { throw Errno.current }
-            privateBlock = (p, len)
-            s = p.bindMemory(to: eal_malloc_shared.self, capacity: 1)
-        }
+        guard let c = MemConfig.config else { throw .EFAULT }
+        let s = (UnsafeMutableRawPointer(c) + MemoryLayout<eal_shared_config>.offset(of: \.malloc)!)
+            .assumingMemoryBound(to: eal_malloc_shared.self)
         let local = MallocState.local
         local.pointee.shared = s
         local.pointee.caches = nil
-        local.pointee.primary = EALState.processType == RTE_PROC_PRIMARY || privateBlock != nil ? 1 : 0
+        local.pointee.primary = EALState.processType == RTE_PROC_PRIMARY ? 1 : 0
         local.pointee.any_socket = Runtime.config.noHuge ? 1 : 0
         return s
     }
 
-    /// Drops this process's view (and the private block).
+    /// Drops this process's view.
     static func detachBlock() {
         let local = MallocState.local
         local.pointee.caches = nil
         local.pointee.shared = nil
-        if let (p, len) = privateBlock {
-            munmap(p, len)
-            privateBlock = nil
-        }
     }
 
     /// NUMA nodes that have CPUs, ascending (node 0 when sysfs shows none): the sockets

@@ -1,6 +1,6 @@
+import CEALShared
 import CSwiftEAL
 import Glibc
-import Synchronization
 
 /// Pages mapped contiguously in virtual memory inside one memseg list: the unit in
 /// which the malloc heaps grow and shrink.
@@ -9,151 +9,190 @@ struct PageRun: Equatable {
     var length: Int
     var pageSize: Int
     var socket: Int32
-    /// Index of the memseg list in the shared config (-1 while provisional).
+    /// Index of the memseg list in the memory config.
     var list: Int32
 }
 
-/// What the memory subsystem offers the malloc heaps. Every call is made with the
-/// heap's lock held; none is on a hot path.
-///
-/// PROVISIONAL (lead): until the memseg-list implementation lands, pages come from
-/// anonymous shared memory and nothing is recorded in memseg lists. The signatures
-/// are the contract; the implementation behind them will change.
+/// What the memory subsystem offers the malloc heaps: growth and shrink of dynamic
+/// memory, the memory mapped at init, IO addresses. None of it is on a hot path except
+/// `isMapped`, which takes no lock.
 enum MemoryPages {
+    /// Set by init before any other thread can allocate, cleared by cleanup.
+    nonisolated(unsafe) static var dynamic = false
+    /// --socket-limit, bytes per socket (0: none).
+    nonisolated(unsafe) static var socketLimit: [Int] = []
+    nonisolated(unsafe) static var sizes: [Int] = []
+
     /// Page sizes the heaps can grow with, largest first.
-    static func pageSizes() -> [Int] { [Int(getpagesize())] }
+    static func pageSizes() -> [Int] { sizes }
 
     /// Whether the heaps may grow and shrink at run time (false with --legacy-mem and
     /// --no-huge, where everything is mapped at init and stays).
-    static var isDynamic: Bool { true }
+    static var isDynamic: Bool { dynamic }
 
     /// Maps `count` pages of `pageSize` on `socket`, contiguous in VA inside one memseg
-    /// list, and IOVA-contiguous when asked. Runs the allocation validators first (a
-    /// refusal throws ENOMEM) and fires RTE_MEM_EVENT_ALLOC once mapped.
+    /// list, and IOVA-contiguous when asked. Refused with ENOMEM when --socket-limit or a
+    /// validator says no, when no list has room, or when the pages cannot be had.
+    /// Fires RTE_MEM_EVENT_ALLOC once mapped (the hotplug lock still held).
     static func allocate(count: Int, pageSize: Int, socket: Int32, iovaContiguous: Bool) throws(Errno) -> PageRun {
-        guard count > 0 else { throw .EINVAL }
-        let (len, ovf) = count.multipliedReportingOverflow(by: pageSize)
+        guard count > 0, pageSize > 0 else { throw .EINVAL }
+        guard dynamic, let mem = MemConfig.mem else { throw .ENOMEM }
+        let (length, ovf) = count.multipliedReportingOverflow(by: pageSize)
         guard !ovf else { throw .ENOMEM }
-        guard let p = mmap(nil, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-            throw .ENOMEM
+        return try MemConfig.withWriteLock { () throws(Errno) -> PageRun in
+            let newTotal = mappedBytes(socket: socket, in: mem) + length
+            if socket >= 0, Int(socket) < socketLimit.count, socketLimit[Int(socket)] > 0,
+               newTotal > socketLimit[Int(socket)] {
+                ealLog(7, "Socket \(socket) memory limit reached: \(newTotal >> 20) MB would exceed --socket-limit")
+                throw .ENOMEM
+            }
+            guard MemoryEvents.allows(socket: socket, newLength: newTotal) else { throw .ENOMEM }
+            var lastError = Errno.ENOMEM
+            for li in 0..<MemConfig.listCount {
+                let msl = MemConfig.list(mem, li)
+                guard msl.pointee.base_va != nil, msl.pointee.external == 0, msl.pointee.socket_id == socket,
+                      msl.pointee.page_sz == UInt64(pageSize) else { continue }
+                let first = rte_fbarray_find_next_n_free(&msl.pointee.memseg_arr, 0, UInt32(count))
+                guard first >= 0 else { continue }
+                do throws(Errno) {
+                    try PageMapper.map(list: li, first: Int(first), count: count, in: mem, flags: 0,
+                                       iovaMode: EALState.iovaMode)
+                } catch {
+                    lastError = error
+                    break // the pool is out of pages: another list will not do better
+                }
+                let run = PageRun(base: msl.pointee.base_va! + Int(first) * pageSize, length: length,
+                                  pageSize: pageSize, socket: socket, list: Int32(li))
+                if (iovaContiguous && !contiguousIOVA(run.base, length: length, in: mem))
+                    || !fitsDMAMask(list: li, first: Int(first), count: count, in: mem) {
+                    PageMapper.unmapPages(list: li, first: Int(first), count: count, in: mem)
+                    throw .ENOMEM
+                }
+                MemoryEvents.notify(RTE_MEM_EVENT_ALLOC, run.base, run.length)
+                return run
+            }
+            throw lastError
         }
-        ProvisionalMap.add(UInt(bitPattern: p), len)
-        return PageRun(base: p, length: len, pageSize: pageSize, socket: socket, list: -1)
     }
 
     /// Fires RTE_MEM_EVENT_FREE, then unmaps whole pages and gives them back to the
-    /// kernel. `run` must lie inside memory returned by `allocate` (any whole-page part).
+    /// kernel. `run` must be whole mapped pages of one list, none preallocated at init.
     static func free(_ run: PageRun) throws(Errno) {
-        ProvisionalMap.remove(UInt(bitPattern: run.base), run.length)
-        guard munmap(run.base, run.length) == 0 else { throw Errno.current }
+        guard let mem = MemConfig.mem, dynamic else { throw .ENOTSUP }
+        try MemConfig.withWriteLock { () throws(Errno) in
+            guard let li = MemsegLists.index(of: run.base, in: mem) else { throw .EINVAL }
+            let msl = MemConfig.list(mem, li)
+            let size = Int(msl.pointee.page_sz)
+            let offset = run.base - msl.pointee.base_va!
+            guard msl.pointee.external == 0, run.length > 0, offset % size == 0, run.length % size == 0,
+                  offset + run.length <= msl.pointee.len else { throw .EINVAL }
+            let first = offset / size, count = run.length / size
+            for seg in first..<(first + count) {
+                guard MemsegLists.isUsed(msl, seg),
+                      MemsegLists.segment(msl, seg).pointee.flags & memsegFlagDoNotFree == 0 else { throw .EINVAL }
+            }
+            MemoryEvents.notify(RTE_MEM_EVENT_FREE, run.base, run.length)
+            PageMapper.unmapPages(list: li, first: first, count: count, in: mem)
+        }
     }
 
-    /// The VA-contiguous runs mapped at init (-m / --socket-mem preallocation, legacy
-    /// memory, --no-huge): the heaps take them in at init and never give them back.
-    static func initialRuns() -> [PageRun] { [] }
+    /// The VA-contiguous runs of pages mapped at init (-m / --socket-mem preallocation,
+    /// legacy memory, --no-huge): the heaps take them in at init and never give them back.
+    static func initialRuns() -> [PageRun] {
+        guard let mem = MemConfig.mem else { return [] }
+        return MemConfig.withReadLock { () -> [PageRun] in
+            var runs: [PageRun] = []
+            for li in 0..<MemConfig.listCount {
+                let msl = MemConfig.list(mem, li)
+                guard let base = msl.pointee.base_va, msl.pointee.external == 0 else { continue }
+                let size = Int(msl.pointee.page_sz)
+                var seg = 0
+                let n = Int(msl.pointee.memseg_arr.len)
+                while seg < n {
+                    let start = rte_fbarray_find_next_used(&msl.pointee.memseg_arr, UInt32(seg))
+                    guard start >= 0 else { break }
+                    let len = Int(rte_fbarray_find_contig_used(&msl.pointee.memseg_arr, UInt32(start)))
+                    runs.append(PageRun(base: base + Int(start) * size, length: len * size, pageSize: size,
+                                        socket: msl.pointee.socket_id, list: Int32(li)))
+                    seg = Int(start) + max(len, 1)
+                }
+            }
+            return runs
+        }
+    }
 
-    /// The IO address of `addr` (RTE_BAD_IOVA outside EAL memory).
-    static func iova(of addr: UnsafeRawPointer) -> rte_iova_t { rte_iova_t(UInt(bitPattern: addr)) }
+    /// The IO address of `addr` (RTE_BAD_IOVA outside mapped EAL memory).
+    static func iova(of addr: UnsafeRawPointer) -> rte_iova_t {
+        guard let mem = MemConfig.mem, let li = MemsegLists.index(of: addr, in: mem) else { return badIOVA }
+        let msl = MemConfig.list(mem, li)
+        let size = Int(msl.pointee.page_sz)
+        let seg = (addr - UnsafeRawPointer(msl.pointee.base_va!)) / size
+        guard MemsegLists.isUsed(msl, seg) else { return badIOVA }
+        let ms = MemsegLists.segment(msl, seg)
+        guard ms.pointee.iova != badIOVA else { return badIOVA }
+        return ms.pointee.iova + rte_iova_t(addr - UnsafeRawPointer(ms.pointee.addr!))
+    }
 
     /// Whether [addr, addr+length) is contiguous in IO addresses.
-    static func isIovaContiguous(_ addr: UnsafeRawPointer, length: Int) -> Bool { true }
+    static func isIovaContiguous(_ addr: UnsafeRawPointer, length: Int) -> Bool {
+        guard let mem = MemConfig.mem else { return false }
+        return contiguousIOVA(addr, length: length, in: mem)
+    }
 
-    /// Whether every byte of [addr, addr+length) lies in a page that is mapped in this
-    /// process as EAL memory: a page of a memseg list that is in use (allocated at init or
-    /// since), or registered external memory (rte_extmem_register, external heaps) that
-    /// this process has attached. rte_free and rte_malloc_validate call it on every
-    /// pointer before reading the bytes in front of it, so that a foreign, stale or
-    /// unmapped pointer is reported instead of faulting. Hence it must be lock-free (it may
-    /// run while another thread or process adds or removes pages: an answer for a page
-    /// that changes at that moment may be either, but reading must never fault), O(1) or
-    /// O(number of lists), allocate nothing and touch no class instance: a few ns.
-    /// (Added by the malloc heaps; the lead implements it on the memseg lists.)
-    @inline(__always)
+    /// Whether [addr, addr+length) lies in mapped EAL memory (every page of it used).
+    /// No lock: for the malloc fast path's check of a pointer it was handed.
     static func isMapped(_ addr: UnsafeRawPointer, length: Int) -> Bool {
-        ProvisionalMap.contains(UInt(bitPattern: addr), length)
-    }
-}
-
-/// PROVISIONAL: the ranges `allocate` mapped (and external memory), so that `isMapped`
-/// can answer before memseg lists exist. Readers scan without a lock; a writer fills an
-/// entry start first and empties it end first, so a half-written entry reads as empty.
-enum ProvisionalMap {
-    static let capacity = 4096
-    /// The table of [start, end) pairs ((0, 0) is an empty entry), allocated by the first
-    /// add; held as an address so that readers pay no lazy-initialisation check.
-    static let table = Atomic<UInt>(0)
-    static let used = Atomic<Int>(0)
-    /// The entry that answered last: most lookups hit it first.
-    static let lastHit = Atomic<Int>(0)
-    static let writer = Mutex(())
-
-    @inline(__always)
-    static var ranges: UnsafeMutablePointer<(UInt, UInt)>? {
-        UnsafeMutablePointer(bitPattern: table.load(ordering: .acquiring))
+        guard let mem = MemConfig.mem, length > 0, let li = MemsegLists.index(of: addr, in: mem) else { return false }
+        let msl = MemConfig.list(mem, li)
+        let size = Int(msl.pointee.page_sz)
+        let offset = addr - UnsafeRawPointer(msl.pointee.base_va!)
+        guard offset + length <= msl.pointee.len else { return false }
+        for seg in (offset / size)...((offset + length - 1) / size) where !MemsegLists.isUsed(msl, seg) { return false }
+        return true
     }
 
-    static func add(_ start: UInt, _ length: Int) {
-        guard length > 0 else { return }
-        writer.withLock { _ in
-            if table.load(ordering: .acquiring) == 0 {
-                let p = UnsafeMutablePointer<(UInt, UInt)>.allocate(capacity: capacity)
-                p.initialize(repeating: (0, 0), count: capacity)
-                table.store(UInt(bitPattern: p), ordering: .releasing)
-            }
-            addLocked(start, start + UInt(length), n: used.load(ordering: .acquiring))
+    // MARK: helpers (hotplug lock held)
+
+    static func mappedBytes(socket: Int32, in mem: UnsafeMutablePointer<eal_mem_config>) -> Int {
+        var total = 0
+        for li in 0..<MemConfig.listCount {
+            let msl = MemConfig.list(mem, li)
+            guard msl.pointee.base_va != nil, msl.pointee.external == 0, msl.pointee.socket_id == socket else { continue }
+            total += Int(msl.pointee.memseg_arr.count) * Int(msl.pointee.page_sz)
         }
+        return total
     }
 
-    /// Takes [start, start+length) out, splitting the range that holds it.
-    static func remove(_ start: UInt, _ length: Int) {
-        let end = start + UInt(length)
-        writer.withLock { _ in
-            guard let ranges else { return }
-            let n = used.load(ordering: .acquiring)
-            for i in 0..<n {
-                let (a, b) = ranges[i]
-                guard a <= start, end <= b, a < b else { continue }
-                ranges[i].1 = 0
-                ranges[i].0 = 0
-                if a < start { addLocked(a, start, n: n) }
-                if end < b { addLocked(end, b, n: used.load(ordering: .acquiring)) }
-                return
-            }
+    static func contiguousIOVA(_ addr: UnsafeRawPointer, length: Int, in mem: UnsafeMutablePointer<eal_mem_config>) -> Bool {
+        guard length > 0, let li = MemsegLists.index(of: addr, in: mem) else { return false }
+        let msl = MemConfig.list(mem, li)
+        let size = Int(msl.pointee.page_sz)
+        let offset = addr - UnsafeRawPointer(msl.pointee.base_va!)
+        guard offset + length <= msl.pointee.len else { return false }
+        let first = offset / size, last = (offset + length - 1) / size
+        guard MemsegLists.isUsed(msl, first) else { return false }
+        var expect = MemsegLists.segment(msl, first).pointee.iova
+        if expect == badIOVA { return false }
+        for seg in first...last {
+            guard MemsegLists.isUsed(msl, seg) else { return false }
+            let iova = MemsegLists.segment(msl, seg).pointee.iova
+            if iova != expect { return false }
+            expect = iova &+ rte_iova_t(size)
         }
+        return true
     }
 
-    private static func addLocked(_ a: UInt, _ b: UInt, n: Int) {
-        guard let ranges else { return }
-        var i = 0
-        while i < n && ranges[i] != (0, 0) { i += 1 }
-        guard i < capacity else { return }
-        ranges[i].0 = a
-        ranges[i].1 = b
-        if i == n { used.store(n + 1, ordering: .releasing) }
-    }
-
-    @inline(__always)
-    static func contains(_ addr: UInt, _ length: Int) -> Bool {
-        let (end, ovf) = addr.addingReportingOverflow(UInt(bitPattern: length))
-        guard !ovf, let ranges else { return false }
-        let last = lastHit.load(ordering: .relaxed)
-        let r = ranges[last]
-        if r.0 <= addr && end <= r.1 { return true }
-        return containsSlow(ranges, addr, end)
-    }
-
-    @inline(never)
-    static func containsSlow(_ ranges: UnsafeMutablePointer<(UInt, UInt)>, _ addr: UInt, _ end: UInt) -> Bool {
-        let n = used.load(ordering: .acquiring)
-        var i = 0
-        while i < n {
-            let r = ranges[i]
-            if r.0 <= addr && end <= r.1 {
-                lastHit.store(i, ordering: .relaxed)
-                return true
-            }
-            i &+= 1
+    /// Whether newly mapped pages fit the DMA mask set with rte_mem_set_dma_mask (or
+    /// narrowed by rte_mem_check_dma_mask).
+    static func fitsDMAMask(list li: Int, first: Int, count: Int, in mem: UnsafeMutablePointer<eal_mem_config>) -> Bool {
+        let bits = mem.pointee.dma_maskbits
+        guard bits > 0, bits < 64 else { return true }
+        let msl = MemConfig.list(mem, li)
+        let mask = ~((UInt64(1) << UInt64(bits)) - 1)
+        for seg in first..<(first + count) {
+            let ms = MemsegLists.segment(msl, seg)
+            if (ms.pointee.iova &+ UInt64(ms.pointee.len) &- 1) & mask != 0 { return false }
         }
-        return false
+        return true
     }
 }
