@@ -62,7 +62,8 @@
 
 /* The 16 bytes before every data pointer. */
 struct eal_heap_tag {
-	uint32_t back;    /* small: (data - slab) / 64; large: pad bytes before the header */
+	uint16_t back;    /* in 64-byte lines: small: data - slab; large: the pad before the header */
+	uint16_t lines;   /* small: the class size in 64-byte lines (where the trailer is) */
 	uint16_t cls;     /* small: size class; large: origin slot (eal_malloc_slot) */
 	uint8_t heap;     /* heap index */
 	uint8_t state;    /* EAL_HEAP_ST_* */

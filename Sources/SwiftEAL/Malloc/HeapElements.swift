@@ -96,7 +96,7 @@ extension Heap {
         b.pointee.free_prev = nil
         b.pointee.size = UInt64(pad &+ 64 &+ usable &+ 64)
         let st = state | (dynamic ? EAL_HEAP_ST_DYNAMIC : 0)
-        Tag.write(b.data, Tag.word(back: pad, cls: slot, heap: index, state: st))
+        Tag.write(b.data, Tag.word(back: pad >> 6, cls: slot, heap: index, state: st))
         HeapLayout.ptr(data &+ usable).storeBytes(of: Tag.trailer(HeapLayout.ptr(data)), as: UInt64.self)
         var above = fNext
         if tail > 0 {

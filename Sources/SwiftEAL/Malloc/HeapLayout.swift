@@ -64,9 +64,10 @@ enum SizeClass {
     }
 }
 
-/// The 16-byte tag before every data pointer. Word 0 packs back | cls << 32 | heap << 48
-/// | state << 56 (the C struct's fields, little-endian); word 1 is a check of word 0 and
-/// the address, so a pointer into anything but a block start fails it.
+/// The 16-byte tag before every data pointer. Word 0 packs back | lines << 16 | cls << 32
+/// | heap << 48 | state << 56 (the C struct's fields, little-endian; back and lines in
+/// 64-byte lines); word 1 is a check of word 0 and the address, so a pointer into
+/// anything but a block start fails it.
 enum Tag {
     static let magic: UInt64 = 0x5357_4946_5445_414C
     static let trailerMagic: UInt64 = 0x7472_6169_6C65_7221
@@ -76,8 +77,9 @@ enum Tag {
     static let smallFlip: UInt64 = UInt64(EAL_HEAP_ST_SMALL_FREE ^ EAL_HEAP_ST_SMALL_BUSY) << 56
 
     @inline(__always)
-    static func word(back: Int, cls: Int, heap: Int, state: UInt32) -> UInt64 {
-        UInt64(UInt32(truncatingIfNeeded: back)) | UInt64(UInt16(truncatingIfNeeded: cls)) << 32
+    static func word(back: Int, lines: Int = 0, cls: Int, heap: Int, state: UInt32) -> UInt64 {
+        UInt64(UInt16(truncatingIfNeeded: back)) | UInt64(UInt16(truncatingIfNeeded: lines)) << 16
+            | UInt64(UInt16(truncatingIfNeeded: cls)) << 32
             | UInt64(UInt8(truncatingIfNeeded: heap)) << 48 | UInt64(UInt8(truncatingIfNeeded: state)) << 56
     }
 
@@ -99,7 +101,10 @@ enum Tag {
         return (data - 8).load(as: UInt64.self) == check(data, w) ? w : nil
     }
 
-    @inline(__always) static func back(_ w: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: w)) }
+    /// In 64-byte lines.
+    @inline(__always) static func back(_ w: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: w)) }
+    /// A small block's usable bytes (its trailer's offset).
+    @inline(__always) static func usable(_ w: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: w >> 16)) << 6 }
     @inline(__always) static func cls(_ w: UInt64) -> Int { Int(UInt16(truncatingIfNeeded: w >> 32)) }
     @inline(__always) static func heap(_ w: UInt64) -> Int { Int(UInt8(truncatingIfNeeded: w >> 48)) }
     @inline(__always) static func stateByte(_ w: UInt64) -> UInt32 { UInt32(w >> 56) }
@@ -115,14 +120,14 @@ extension UnsafeMutablePointer where Pointee == eal_heap_elem {
     @inline(__always) var data: UnsafeMutableRawPointer { UnsafeMutableRawPointer(self) + 64 }
     @inline(__always) var tagWord: UInt64 { UnsafeRawPointer(self).load(fromByteOffset: 48, as: UInt64.self) }
     /// The element's first byte (header minus the alignment pad).
-    @inline(__always) var start: Int { HeapLayout.addr(self) &- Tag.back(tagWord) }
+    @inline(__always) var start: Int { HeapLayout.addr(self) &- Tag.back(tagWord) << 6 }
     @inline(__always) var end: Int { start &+ Int(pointee.size) }
     @inline(__always) var state: UInt32 { Tag.state(tagWord) }
     @inline(__always) var isDynamic: Bool { Tag.isDynamic(tagWord) }
     @inline(__always) var slot: Int { Tag.cls(tagWord) }
     @inline(__always) var cookieOK: Bool { pointee.cookie == Tag.elemMagic ^ UInt64(UInt(bitPattern: self)) }
     /// Usable bytes of a busy element: between its header and its trailer line.
-    @inline(__always) var usable: Int { Int(pointee.size) &- Tag.back(tagWord) &- HeapLayout.overhead }
+    @inline(__always) var usable: Int { Int(pointee.size) &- Tag.back(tagWord) << 6 &- HeapLayout.overhead }
 
     @inline(__always) static func at(_ a: Int) -> ElemPtr {
         HeapLayout.ptr(a).assumingMemoryBound(to: eal_heap_elem.self)

@@ -112,7 +112,7 @@ enum HeapDump {
                 default: state = "BUSY"
                 }
                 fputs("Malloc element at \(pointer(HeapLayout.ptr(cur.start))) (\(state))\n"
-                      + "  len: \(hex(Int(cur.pointee.size))) pad: \(hex(Tag.back(cur.tagWord)))\n"
+                      + "  len: \(hex(Int(cur.pointee.size))) pad: \(hex(Tag.back(cur.tagWord) << 6))\n"
                       + "  prev: \(pointer(cur.pointee.prev.map { HeapLayout.ptr($0.start) }))"
                       + " next: \(pointer(cur.pointee.next.map { HeapLayout.ptr($0.start) }))\n", f)
                 e = cur.pointee.next

@@ -47,7 +47,7 @@ enum LcoreCache {
         guard let cache = current(), Tag.heap(w) == Int(cache.pointee.heap) else { return false }
         let c = Tag.cls(w)
         guard c < HeapLayout.classCount else { return false }
-        if (p + SizeClass.size(c)).load(as: UInt64.self) != Tag.trailer(p) {
+        if (p + Tag.usable(w)).load(as: UInt64.self) != Tag.trailer(p) {
             MallocReport.corrupt(p, "written past its end (trailer overwritten)")
             return true
         }

@@ -29,7 +29,11 @@ enum Malloc {
             return nil
         }
         guard let i = MallocState.heapIndex(socket: socket, in: s) else { return nil }
-        return allocate(on: Heap(s, i), size, align: align)
+        let heap = Heap(s, i)
+        let p = allocate(on: heap, size, align: align)
+        // DPDK's answer when an external heap (which cannot grow) has no room
+        if p == nil && heap.isExternal { RteErrno.set(.EINVAL) }
+        return p
     }
 
     /// From one heap, with its locks.

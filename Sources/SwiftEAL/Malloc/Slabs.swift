@@ -45,7 +45,7 @@ struct HeapClass {
                     (b + size).storeBytes(of: Tag.trailer(b), as: UInt64.self)
                 } else { break }
                 let back = (HeapLayout.addr(b) &- HeapLayout.addr(s)) >> 6
-                Tag.write(b, Tag.word(back: back, cls: c, heap: heap.index, state: state))
+                Tag.write(b, Tag.word(back: back, lines: size >> 6, cls: c, heap: heap.index, state: state))
                 b.storeBytes(of: head, as: UnsafeMutableRawPointer?.self)
                 head = b
                 got &+= 1
