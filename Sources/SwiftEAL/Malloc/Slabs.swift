@@ -27,9 +27,19 @@ struct HeapClass {
         var n = 0
         let size = SizeClass.size(c)
         while n < want {
-            guard let s = p.pointee.partial ?? p.pointee.partial_dyn ?? newSlab() else { break }
+            // a batch that has blocks already stops at the end of the fixed-memory slabs:
+            // it never makes a slab (or touches one in dynamic memory) it might leave empty
+            let s: SlabPtr
+            if let f = p.pointee.partial {
+                s = f
+            } else if n > 0 {
+                break
+            } else if let d = p.pointee.partial_dyn ?? newSlab() {
+                s = d
+            } else {
+                break
+            }
             let nocache = s.pointee.flags & UInt8(EAL_SLAB_NOCACHE) != 0
-            if nocache && n > 0 { break }
             let state = EAL_HEAP_ST_SMALL_FREE | (nocache ? EAL_HEAP_ST_NOCACHE : 0)
             let limit = nocache ? 1 : want &- n
             var got = 0
