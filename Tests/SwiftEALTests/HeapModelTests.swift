@@ -78,8 +78,8 @@ final class HeapHarness {
             #expect(c >= 0 && c < HeapLayout.classCount)
             #expect(SizeClass.size(c) >= n)
             if c > 0 { #expect(SizeClass.size(c - 1) < n) }
-            // beyond the first KiB a block wastes at most an eighth of itself
-            if n > 1024 { #expect(SizeClass.size(c) - n < SizeClass.size(c) / 8) }
+            // under 64 bytes of rounding up to 2 KiB, 128 up to 4 KiB, an eighth beyond
+            #expect(SizeClass.size(c) - n < (n <= 2048 ? 64 : n <= 4096 ? 128 : SizeClass.size(c) / 8))
         }
     }
 

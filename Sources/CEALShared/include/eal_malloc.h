@@ -36,7 +36,7 @@
 #define EAL_MALLOC_OVERHEAD 128u     /* header + trailer line of a large element */
 #define EAL_MALLOC_MIN_ELEM 192u     /* smallest element: header, one line, trailer */
 #define EAL_MALLOC_SMALL_MAX 16384u  /* largest size served by the size classes */
-#define EAL_MALLOC_NUM_CLASSES 48
+#define EAL_MALLOC_NUM_CLASSES 64
 
 #define EAL_HEAP_FL_MIN 7            /* first-level list 0 holds sizes in [2^7, 2^8) */
 #define EAL_HEAP_FL_COUNT 41         /* ... up to [2^47, 2^48) */
@@ -193,6 +193,10 @@ struct eal_malloc_local {
 	struct eal_lcore_cache *_Nullable caches;    /* NULL: every call takes the locked path */
 	uint32_t any_socket;               /* no hugepages: internal socket ids mean "any" */
 	uint32_t primary;
+	/* The biggest run of memory mapped at init (primary only): mapped until cleanup, so
+	 * rte_free need not ask the memory subsystem about a pointer inside it. */
+	uintptr_t fixed_lo;
+	uintptr_t fixed_len;
 };
 
 extern struct eal_malloc_local eal_malloc_local;

@@ -13,7 +13,7 @@ enum HeapLayout {
     static let overhead = 128
     static let minElem = 192
     static let smallMax = 16384
-    static let classCount = 48
+    static let classCount = 64
     /// Bytes a slab aims at (blocks of small classes); large classes get 8 blocks.
     static let slabTarget = 65536
 
@@ -26,24 +26,27 @@ enum HeapLayout {
     }
 }
 
-/// Size classes: 64-byte steps up to 1 KiB (16 classes), then 8 per power of two up to
-/// 16 KiB (32 classes): at most 1/8 of a block is rounding beyond the first KiB.
+/// Size classes: 64-byte steps up to 2 KiB (32 classes), 128-byte steps up to 4 KiB (16),
+/// then 8 per power of two up to 16 KiB (16): a block of 2 KiB or less wastes under 64
+/// bytes, one up to 4 KiB under 128, a bigger one under an eighth of itself.
 enum SizeClass {
     /// The class of `n` bytes, 1 <= n <= 16384.
     @inline(__always)
     static func of(_ n: Int) -> Int {
-        if n <= 1024 { return ((n &+ 63) >> 6) &- 1 }
+        if n <= 2048 { return ((n &+ 63) >> 6) &- 1 }
+        if n <= 4096 { return 32 &+ ((n &- 2049) >> 7) }
         let x = n &- 1
-        let fl = 63 &- x.leadingZeroBitCount      // 10...13
-        return 16 &+ ((fl &- 10) << 3) &+ ((x >> (fl &- 3)) & 7)
+        let fl = 63 &- x.leadingZeroBitCount      // 12 or 13
+        return 48 &+ ((fl &- 12) << 3) &+ ((x >> (fl &- 3)) & 7)
     }
 
     /// The usable bytes of a block of class `c`.
     @inline(__always)
     static func size(_ c: Int) -> Int {
-        if c < 16 { return (c &+ 1) << 6 }
-        let k = c &- 16
-        return (9 &+ (k & 7)) << (7 &+ (k >> 3))
+        if c < 32 { return (c &+ 1) << 6 }
+        if c < 48 { return 2048 &+ ((c &- 31) << 7) }
+        let k = c &- 48
+        return (9 &+ (k & 7)) << (9 &+ (k >> 3))
     }
 
     /// Block header line plus data.

@@ -56,7 +56,7 @@ enum Malloc {
 
     @inline(__always)
     static func free(_ p: UnsafeMutableRawPointer) {
-        if UInt(bitPattern: p) & 63 == 0, MemoryPages.isMapped(p - 64, length: 64) {
+        if UInt(bitPattern: p) & 63 == 0, isReadable(p) {
             let w = (p - 16).load(as: UInt64.self)
             if (p - 8).load(as: UInt64.self) == Tag.check(p, w) && Tag.stateByte(w) == EAL_HEAP_ST_SMALL_BUSY
                 && LcoreCache.free(p, w) {
@@ -64,6 +64,15 @@ enum Malloc {
             }
         }
         freeSlow(p)
+    }
+
+    /// Whether the 64 bytes before `p` can be read: inside the memory mapped at init
+    /// (two compares), else as the memory subsystem says.
+    @inline(__always)
+    static func isReadable(_ p: UnsafeMutableRawPointer) -> Bool {
+        let local = MallocState.local
+        let a = UInt(bitPattern: p) &- 64
+        return a &- local.pointee.fixed_lo < local.pointee.fixed_len || MemoryPages.isMapped(p - 64, length: 64)
     }
 
     @inline(never)

@@ -24,6 +24,7 @@ enum MallocInit {
     static func detachBlock() {
         let local = MallocState.local
         local.pointee.caches = nil
+        local.pointee.fixed_len = 0
         local.pointee.shared = nil
     }
 
@@ -79,8 +80,12 @@ enum MallocInit {
         let s = try attachBlock()
         let local = MallocState.local
         if local.pointee.primary != 0 {
-            try initHeaps(s, sockets: sockets(), initialRuns: MemoryPages.initialRuns(),
-                          resizable: MemoryPages.isDynamic)
+            let runs = MemoryPages.initialRuns()
+            try initHeaps(s, sockets: sockets(), initialRuns: runs, resizable: MemoryPages.isDynamic)
+            if let big = runs.max(by: { $0.length < $1.length }) {
+                local.pointee.fixed_lo = UInt(bitPattern: big.base)
+                local.pointee.fixed_len = UInt(big.length)
+            }
             local.pointee.caches = eal_malloc_cache_at(s, 0)
         } else if s.pointee.nb_sockets == 0 {
             ealLog(4, "The primary has no malloc heaps")
@@ -95,6 +100,7 @@ enum MallocInit {
         let local = MallocState.local
         guard let s = local.pointee.shared else { return }
         local.pointee.caches = nil
+        local.pointee.fixed_len = 0
         guard local.pointee.primary != 0 else { return }
         for l in 0..<Int(RTE_MAX_LCORE) {
             let cache = eal_malloc_cache_at(s, UInt32(l))
