@@ -120,6 +120,29 @@ for src in Tests/c/abi_*.c; do
 	fi
 done
 
+# The generated ABI comparison (Tests/abi): every header both sets ship, item by item, one
+# result per header; then the generator's own test, a deliberately broken header copy.
+if [ -z "$filter" ] || [[ abi_check == *$filter* ]]; then
+	for part in abi_check selftest; do
+		python3 "$root/Tests/abi/$part.py" > "$out/$part.log" 2>&1
+		rc=$?
+		grep -E '^(rte_[a-z0-9_]+\.h: |abi: [0-9]+ headers|    different|    stale|FAIL)' "$out/$part.log" | sed "s/^/$part: /"
+		line=$(grep -E '^abi( selftest)?: [0-9]+ passed, [0-9]+ failed' "$out/$part.log" | tail -n 1)
+		if [ -z "$line" ]; then
+			fail "$part (exit $rc, no summary line)"
+			tail -n 20 "$out/$part.log" | sed 's/^/    /'
+			continue
+		fi
+		p=$(echo "$line" | awk '{print $(NF-3)}'); f=$(echo "$line" | awk '{print $(NF-1)}')
+		passed=$((passed + p)); failed=$((failed + f))
+		if [ "$f" -ne 0 ] || [ $rc -ne 0 ]; then
+			[ "$f" -eq 0 ] && fail "$part (exit $rc)"
+			failures+=("$part")
+		fi
+		echo "$line"
+	done
+fi
+
 # The library exports DPDK's names only, each under DPDK's version node.
 if [ -z "$filter" ] || [[ exports == *$filter* ]]; then
 	map=$root/Sources/SwiftEAL/swifteal.map
