@@ -38,7 +38,13 @@ iline=$(grep -E '^install: [0-9]+ passed, [0-9]+ failed' .build/check-install.lo
 ipassed=$(echo "$iline" | awk '{print $2}'); ipassed=${ipassed:-0}
 ifailed=$(echo "$iline" | awk '{print $4}'); ifailed=${ifailed:-1}
 
-p=$((spassed + cpassed + ipassed))
-f=$((sfailed + cfailed + ifailed))
+echo "== examples"
+examples-c/check.sh | tee .build/check-examples.log
+eline=$(grep -E '^examples: [0-9]+ passed, [0-9]+ failed' .build/check-examples.log | tail -n 1)
+epassed=$(echo "$eline" | awk '{print $2}'); epassed=${epassed:-0}
+efailed=$(echo "$eline" | awk '{print $4}'); efailed=${efailed:-1}
+
+p=$((spassed + cpassed + ipassed + epassed))
+f=$((sfailed + cfailed + ifailed + efailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

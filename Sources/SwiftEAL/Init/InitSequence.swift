@@ -60,18 +60,36 @@ enum InitSequence {
             return { tailqsCleanup() }
         }
 
-        EALState.iovaMode = config.iovaMode != RTE_IOVA_DC ? config.iovaMode : RTE_IOVA_VA
-        if let m = EALState.shared {
-            if type == RTE_PROC_PRIMARY {
-                m.config.pointee.iova_mode = EALState.iovaMode.rawValue
-                m.config.pointee.base_virtaddr = config.baseVirtaddr
-                m.config.pointee.legacy_mem = config.legacyMem ? 1 : 0
-                m.config.pointee.single_file_segments = config.singleFileSegments ? 1 : 0
-            } else {
-                EALState.iovaMode = rte_iova_mode(rawValue: m.config.pointee.iova_mode)
+        // The memory config: the shared one, or a private one when nothing is shared.
+        try step("Cannot init memory config") { () throws(Errno) -> (() -> Void)? in
+            try MemConfig.install(shared: EALState.shared?.config)
+        }
+
+        if type == RTE_PROC_PRIMARY {
+            EALState.iovaMode = IOVA.chooseMode(requested: config.iovaMode, noHuge: config.noHuge)
+            if let c = MemConfig.config {
+                c.pointee.iova_mode = EALState.iovaMode.rawValue
+                c.pointee.base_virtaddr = config.baseVirtaddr
             }
+        } else if let m = EALState.shared {
+            EALState.iovaMode = rte_iova_mode(rawValue: m.config.pointee.iova_mode)
+            IOVA.physAddrsAvailable = EALState.iovaMode == RTE_IOVA_PA
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
+
+        if type == RTE_PROC_PRIMARY {
+            try step("Cannot get hugepage information.") { () throws(Errno) -> (() -> Void)? in
+                try MemoryInit.discoverHugepages(config)
+            }
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryInit.initMemory(config)
+            }
+        } else {
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryAttach.attach(config)
+            }
+        }
+        // memory comes before this (lead); then the memzone table and the malloc heaps
 
         try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
             try timersInit()
