@@ -27,7 +27,8 @@ struct eal_mem_config {
 	uint32_t nrank;            /* -r */
 	uint32_t dma_maskbits;     /* the narrowest mask set or checked so far, 0 = none */
 	int32_t next_socket_id;    /* socket ids handed to external memory */
-	uint32_t reserved;
+	int32_t anon_fd;           /* the primary's --no-huge memfd: secondaries reopen
+	                              /proc/<primary_pid>/fd/<anon_fd> */
 	rte_rwlock_t mplock;       /* rte_mcfg_mempool_* */
 	struct rte_memseg_list memsegs[RTE_MAX_MEMSEG_LISTS];
 };

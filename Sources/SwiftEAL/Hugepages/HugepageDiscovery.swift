@@ -22,6 +22,9 @@ enum HugepageDiscovery {
     nonisolated(unsafe) static var procRoot = "/proc"
 
     struct Request {
+        /// Where sysfs and /proc are (test hooks by default).
+        var sysfsRoot = Topology.sysfsRoot
+        var procRoot = HugepageDiscovery.procRoot
         var hugeDir: ByteString? = nil
         var inMemory = false
         var legacy = false
@@ -31,15 +34,17 @@ enum HugepageDiscovery {
 
     /// The usable sizes, largest first. Throws EACCES (DPDK's errno) with a message
     /// saying what is missing and how to fix it when no size has free pages it can use.
-    static func discover(_ request: Request) throws(Errno) -> [HugepageSize] {
-        let sysfs = Topology.sysfsRoot + "/kernel/mm/hugepages"
+    /// Messages go to `log` (level, text): the EAL log unless a test collects them.
+    static func discover(_ request: Request,
+                         log: (UInt32, String) -> Void = { ealLog($0, $1) }) throws(Errno) -> [HugepageSize] {
+        let sysfs = request.sysfsRoot + "/kernel/mm/hugepages"
         let kernelSizes = sizesInSysfs(sysfs)
         guard !kernelSizes.isEmpty else {
-            ealLog(4, "No hugepage support: \(sysfs) lists no page sizes. Run with --no-huge for 4 kB pages.")
+            log(4, "No hugepage support: \(sysfs) lists no page sizes. Run with --no-huge for 4 kB pages.")
             throw .EACCES
         }
-        let mounts = MountTable.hugetlbfsMounts(in: readFileBytes(procRoot + "/mounts") ?? [])
-        let defaultSize = MountTable.defaultHugepageSize(meminfo: readFileBytes(procRoot + "/meminfo") ?? [])
+        let mounts = MountTable.hugetlbfsMounts(in: readFileBytes(request.procRoot + "/mounts") ?? [])
+        let defaultSize = MountTable.defaultHugepageSize(meminfo: readFileBytes(request.procRoot + "/meminfo") ?? [])
 
         var usable: [HugepageSize] = []
         var reservedWithoutMount: [(Int, Int)] = []
@@ -48,7 +53,7 @@ enum HugepageDiscovery {
             let dir = mountPoint(for: size, in: mounts, defaultSize: defaultSize, hugeDir: request.hugeDir)
             if dir == nil && !request.inMemory {
                 if available > 0 {
-                    ealLog(6, "\(available) hugepages of size \(size) reserved, but no mounted hugetlbfs found for that size")
+                    log(6, "\(available) hugepages of size \(size) reserved, but no mounted hugetlbfs found for that size")
                     reservedWithoutMount.append((size, available))
                 }
                 continue
@@ -56,14 +61,14 @@ enum HugepageDiscovery {
             var perNode = [UInt32](repeating: 0, count: Int(RTE_MAX_NUMA_NODES))
             var nodeTotal = 0
             for node in request.nodes where Int(node) < perNode.count {
-                guard let n = nodeFree(node, size) else { continue }
-                if n == 0 { ealLog(7, "No free \(size >> 10) kB hugepages reported on node \(node)") }
+                guard let n = nodeFree(request.sysfsRoot, node, size) else { continue }
+                if n == 0 { log(7, "No free \(size >> 10) kB hugepages reported on node \(node)") }
                 perNode[Int(node)] = UInt32(clamping: n)
                 nodeTotal += n
             }
             if nodeTotal == 0 {
                 // no per-node counts (or none free there): the global count, on node 0
-                if available == 0 { ealLog(7, "No available \(size >> 10) kB hugepages reported") }
+                if available == 0 { log(7, "No available \(size >> 10) kB hugepages reported") }
                 perNode[0] = UInt32(clamping: available)
             }
             usable.append(HugepageSize(pageSize: size, directory: request.inMemory ? nil : dir, freePages: perNode))
@@ -71,8 +76,8 @@ enum HugepageDiscovery {
         usable.sort { $0.pageSize > $1.pageSize }
 
         if usable.contains(where: { $0.totalFree > 0 }) { return usable }
-        explainMissing(request: request, kernelSizes: kernelSizes, mounts: mounts,
-                       reservedWithoutMount: reservedWithoutMount)
+        log(4, explainMissing(request: request, kernelSizes: kernelSizes, mounts: mounts,
+                              reservedWithoutMount: reservedWithoutMount))
         throw .EACCES
     }
 
@@ -103,8 +108,8 @@ enum HugepageDiscovery {
         return max(0, free - resv)
     }
 
-    static func nodeFree(_ node: UInt32, _ size: Int) -> Int? {
-        readNumber(Topology.sysfsRoot + "/devices/system/node/node\(node)/hugepages/hugepages-\(size >> 10)kB/free_hugepages")
+    static func nodeFree(_ sysfsRoot: String, _ node: UInt32, _ size: Int) -> Int? {
+        readNumber(sysfsRoot + "/devices/system/node/node\(node)/hugepages/hugepages-\(size >> 10)kB/free_hugepages")
     }
 
     /// The first hugetlbfs mount serving `size` (its pagesize= option, or the default size
@@ -127,16 +132,15 @@ enum HugepageDiscovery {
 
     /// What is missing, and how to fix it, in words a user can act on.
     private static func explainMissing(request: Request, kernelSizes: [Int], mounts: [HugetlbfsMount],
-                                       reservedWithoutMount: [(Int, Int)]) {
+                                       reservedWithoutMount: [(Int, Int)]) -> String {
         let kb = (kernelSizes.last ?? 2 << 20) >> 10
-        let reserve = "echo 512 > \(Topology.sysfsRoot)/kernel/mm/hugepages/hugepages-\(kb)kB/nr_hugepages"
+        let reserve = "echo 512 > /sys/kernel/mm/hugepages/hugepages-\(kb)kB/nr_hugepages"
         if let dir = request.hugeDir, !mounts.contains(where: { normalized($0.path) == normalized(dir) }) {
-            ealLog(4, "--huge-dir \(dir) is not a hugetlbfs mount point (mount -t hugetlbfs nodev \(dir))")
+            return "--huge-dir \(dir) is not a hugetlbfs mount point (mount -t hugetlbfs nodev \(dir))"
         } else if !reservedWithoutMount.isEmpty {
-            ealLog(4, "No hugetlbfs mount for the reserved hugepages: mount one (mount -t hugetlbfs nodev /dev/hugepages), or run with --in-memory or --no-huge")
-        } else {
-            ealLog(4, "No free hugepages: reserve some (\(reserve)), or run with --no-huge")
+            return "No hugetlbfs mount for the reserved hugepages: mount one (mount -t hugetlbfs nodev /dev/hugepages), or run with --in-memory or --no-huge"
         }
+        return "No free hugepages: reserve some (\(reserve)), or run with --no-huge"
     }
 
     private static func readNumber(_ path: String) -> Int? {

@@ -9,15 +9,15 @@ enum MemoryAttach {
     static func attach(_ config: InternalConfig) throws(Errno) -> () -> Void {
         guard let mem = MemConfig.mem, let cfg = MemConfig.config else { throw .EFAULT }
         let kind = eal_page_backend(rawValue: mem.pointee.backend)
-        guard kind != EAL_PAGES_MEMFD && kind != EAL_PAGES_ANONYMOUS else {
-            ealLog(4, "The primary's memory is not in files (--in-memory or --no-huge): a secondary cannot map it")
+        guard kind != EAL_PAGES_MEMFD else {
+            ealLog(4, "The primary's memory is in memfds of its own (--in-memory): a secondary cannot map it")
             throw .ENOTSUP
         }
         var backing = PageBacking()
         backing.kind = kind
         backing.prefix = ByteString(config.filePrefix)
         backing.unlinkExisting = false // a secondary never removes the primary's files
-        if let path = Runtime.path("hugepage_info") {
+        if backing.usesFiles, let path = Runtime.path("hugepage_info") {
             for s in try HugepageFiles.read(path: ByteString(path)) {
                 if let d = s.directory { backing.directories[s.pageSize] = d }
             }
@@ -35,7 +35,11 @@ enum MemoryAttach {
                 for li in 0..<MemConfig.listCount {
                     let msl = MemConfig.list(mem, li)
                     guard msl.pointee.base_va != nil, msl.pointee.external == 0 else { continue }
-                    try attachList(li, mem)
+                    if kind == EAL_PAGES_ANONYMOUS {
+                        try attachAnonymous(li, mem, primary: cfg.pointee.primary_pid)
+                    } else {
+                        try attachList(li, mem)
+                    }
                     attached.append(li)
                 }
             }
@@ -43,8 +47,32 @@ enum MemoryAttach {
             undo()
             throw error
         }
-        _ = cfg
         return undo
+    }
+
+    /// --no-huge: the list is one memfd of the primary's, reopened through /proc (DPDK's
+    /// secondaries cannot attach to a --no-huge primary at all; ours can while it lives).
+    private static func attachAnonymous(_ li: Int, _ mem: UnsafeMutablePointer<eal_mem_config>, primary: Int32) throws(Errno) {
+        let msl = MemConfig.list(mem, li)
+        let base = msl.pointee.base_va!
+        let fd = Glibc.open("/proc/\(primary)/fd/\(mem.pointee.anon_fd)", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else {
+            ealLog(4, "Cannot open the primary's --no-huge memory (/proc/\(primary)/fd/\(mem.pointee.anon_fd)): \(Errno.current)")
+            throw .ENOENT
+        }
+        do throws(Errno) {
+            try FBArray.attach(&msl.pointee.memseg_arr)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        guard mmap(base, msl.pointee.len, PROT_READ | PROT_WRITE, MAP_SHARED | EAL_MAP_FIXED_NOREPLACE, fd, 0) == base else {
+            ealLog(4, "Could not map memory at \(base) in this secondary process: the address is taken. Start the primary with --base-virtaddr at a free address")
+            Glibc.close(fd)
+            try? FBArray.detach(&msl.pointee.memseg_arr)
+            throw .ENOMEM
+        }
+        pageFiles.withLock { $0.lists[li].listFd = fd }
     }
 
     /// The list's fbarray, its range reserved at the same address, its pages mapped.

@@ -86,6 +86,7 @@ enum MemoryInit {
             throw e
         }
         pageFiles.withLock { $0.lists[0].listFd = fd }
+        mem.pointee.anon_fd = fd
         let base = msl.pointee.base_va!
         let segs = length / page
         for i in 0..<segs {
@@ -177,8 +178,8 @@ enum MemoryInit {
     /// Pages to map now: socket -> (page size -> count). -m spreads over the sockets that
     /// run lcores; --socket-mem names each socket's share; --legacy-mem without either
     /// takes every free page. Largest pages first, the rest rounded up in the smallest.
-    static func planPreallocation(_ config: InternalConfig, sizes: [HugepageSize],
-                                  sockets: [Int32]) throws(Errno) -> [Int32: [Int: Int]] {
+    static func planPreallocation(_ config: InternalConfig, sizes: [HugepageSize], sockets: [Int32],
+                                  log: (UInt32, String) -> Void = { ealLog($0, $1) }) throws(Errno) -> [Int32: [Int: Int]] {
         var want: [Int32: Int] = [:]
         func available(_ s: Int32) -> Int {
             sizes.reduce(0) { $0 + (Int(s) < $1.freePages.count ? Int($1.freePages[Int(s)]) * $1.pageSize : 0) }
@@ -188,7 +189,7 @@ enum MemoryInit {
                 let socket = Int32(i)
                 let bytes = Int(mb) << 20
                 if !sockets.contains(socket) || available(socket) < bytes {
-                    ealLog(4, "Not enough memory available on socket \(socket)! Requested: \(mb)MB, available: \(available(socket) >> 20)MB")
+                    log(4, "Not enough memory available on socket \(socket)! Requested: \(mb)MB, available: \(available(socket) >> 20)MB")
                     throw .ENOMEM
                 }
                 want[socket] = bytes
@@ -197,7 +198,7 @@ enum MemoryInit {
             let total = sockets.reduce(0) { $0 + available($1) }
             let bytes = config.memoryMB > 0 ? Int(config.memoryMB) << 20 : total
             if bytes > total {
-                ealLog(4, "Not enough memory available! Requested: \(config.memoryMB)MB, available: \(total >> 20)MB")
+                log(4, "Not enough memory available! Requested: \(config.memoryMB)MB, available: \(total >> 20)MB")
                 throw .ENOMEM
             }
             var left = bytes
@@ -221,7 +222,7 @@ enum MemoryInit {
                 let n = (left + smallest.pageSize - 1) / smallest.pageSize
                 let have = Int(smallest.freePages[Int(socket)]) - (pages[smallest.pageSize] ?? 0)
                 guard n <= have else {
-                    ealLog(4, "Not enough memory available on socket \(socket)! Requested: \(bytes >> 20)MB, available: \(available(socket) >> 20)MB")
+                    log(4, "Not enough memory available on socket \(socket)! Requested: \(bytes >> 20)MB, available: \(available(socket) >> 20)MB")
                     throw .ENOMEM
                 }
                 pages[smallest.pageSize, default: 0] += n

@@ -27,12 +27,13 @@ enum MemsegLayout {
 
     /// The lists of dynamic memory: every type gets its share of the limits up front.
     /// Throws ENOMEM when the types cannot each have a list.
-    static func dynamicLists(pageSizes: [Int], sockets: [Int32]) throws(Errno) -> [MemsegListSpec] {
+    static func dynamicLists(pageSizes: [Int], sockets: [Int32],
+                             log: (UInt32, String) -> Void = { ealLog($0, $1) }) throws(Errno) -> [MemsegListSpec] {
         let types = pageSizes.count * sockets.count
         guard types > 0 else { return [] }
         let listsPerType = maxLists / types
         guard listsPerType > 0 else {
-            ealLog(4, "Cannot accommodate all memory types, please increase RTE_MAX_MEMSEG_LISTS")
+            log(4, "Cannot accommodate all memory types, please increase RTE_MAX_MEMSEG_LISTS")
             throw .ENOMEM
         }
         let memPerType = min(maxMemPerType, maxMem / types)
