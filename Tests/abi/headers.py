@@ -5,6 +5,7 @@ each) and the include tree from `cc -E -dD`, declarations from clang's JSON AST.
 import json
 import os
 import re
+import shutil
 import subprocess
 
 PRELUDE = "#define ALLOW_EXPERIMENTAL_API 1\n#define ALLOW_INTERNAL_API 1\n"
@@ -14,15 +15,30 @@ _DEFINE = re.compile(r"^#define (\w+)(\([^)]*\))?(?: (.*))?$")
 _UNDEF = re.compile(r"^#undef (\w+)")
 
 
+def find_clang():
+    """clang for the JSON AST: $CLANG, the one on PATH, or the Swift toolchain's."""
+    if os.environ.get("CLANG"):
+        return os.environ["CLANG"]
+    found = shutil.which("clang")
+    if found:
+        return found
+    swift = shutil.which("swift")
+    if swift:
+        beside = os.path.join(os.path.dirname(os.path.realpath(swift)), "clang")
+        if os.path.exists(beside):
+            return beside
+    return "clang"
+
+
 class Side:
     """One header set: 'dpdk' (the installed DPDK 22.11) or 'ours' (include/)."""
 
-    def __init__(self, name, cflags, dirs, cc="cc", clang="clang"):
+    def __init__(self, name, cflags, dirs, cc="cc", clang=None):
         self.name = name
         self.cflags = cflags
         self.dirs = [os.path.realpath(d) for d in dirs]
         self.cc = cc
-        self.clang = clang
+        self.clang = clang or find_clang()
 
     def owns_file(self, path):
         return any(path.startswith(d + os.sep) for d in self.dirs)
