@@ -76,5 +76,6 @@ func timersInit() throws(Errno) {
         TSC.calibrated = hz
     }
     TSC.hz = TSC.calibrated
+    ealLog(8, "TSC frequency is ~\(TSC.hz / 1000) KHz")
     eal_timer_source = EAL_TIMER_TSC
 }
