@@ -6,6 +6,11 @@ set -u
 cd "$(dirname "$0")/.."
 log=.build/check-swift-test.log
 mkdir -p .build
+# The Swift driver leaves a /tmp/TemporaryDirectory.* behind on every invocation (swiftc
+# -print-target-info); its temporary files go to a directory of this run, removed at exit.
+export TMPDIR=$PWD/.build/check-tmp
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
 # hugepages and a hugetlbfs mount, as root (the memory tests need them; DPDK does too)
 scripts/hugepages.sh || true
 
@@ -53,6 +58,15 @@ iline=$(grep -E '^install: [0-9]+ passed, [0-9]+ failed' .build/check-install.lo
 ipassed=$(echo "$iline" | awk '{print $2}'); ipassed=${ipassed:-0}
 ifailed=$(echo "$iline" | awk '{print $4}'); ifailed=${ifailed:-1}
 
+echo "== examples"
+# in the same kind of namespace as the Swift tests: the DPDK-built examples run on
+# hugepages, and DPDK leaves its rtemap_* files behind
+"${isolate[@]}" examples-c/check.sh | tee .build/check-examples.log
+eline=$(grep -E '^examples: [0-9]+ passed, [0-9]+ failed' .build/check-examples.log | tail -n 1)
+epassed=$(echo "$eline" | awk '{print $2}'); epassed=${epassed:-0}
+efailed=$(echo "$eline" | awk '{print $4}' | tr -d ,); efailed=${efailed:-1}
+ewaiting=$(echo "$eline" | awk '{print $6}'); ewaiting=${ewaiting:-0}
+
 echo "== harness"
 Tests/harness/run.sh | tee .build/check-harness.log
 hline=$(grep -E '^harness: [0-9]+ passed, [0-9]+ failed' .build/check-harness.log | tail -n 1)
@@ -63,8 +77,9 @@ echo "== summary"
 echo "$sline (a test is one @Test function; a skipped one is neither passed nor failed)"
 echo "${cparts:-C suite parts: none} (test_*: the checks inside the programs; diff_*, abi_*: one per program; abi_check: one per header; abi_selftest, exports: checks)"
 echo "install: $ipassed checks passed, $ifailed failed"
+echo "examples: $epassed programs passed, $efailed failed, $ewaiting waiting (a waiting example needs symbols not exported yet: neither run nor counted)"
 echo "harness: $hpassed checks passed, $hfailed failed"
-p=$((spassed + cpassed + ipassed + hpassed))
-f=$((sfailed + cfailed + ifailed + hfailed))
+p=$((spassed + cpassed + ipassed + epassed + hpassed))
+f=$((sfailed + cfailed + ifailed + efailed + hfailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
