@@ -170,6 +170,19 @@ def lookup(item, pp, decls):
     return True, entry["file"] in pp.files
 
 
+def other_kind(item, pp, decls):
+    """What our headers have under the item's name when it is not of the item's kind:
+    'macro', 'function', 'enumerator', 'variable' or None."""
+    n = item.name
+    if item.kind != "macro" and n in pp.all_macros:
+        return "macro"
+    for kind, table in (("function", decls.functions), ("enumerator", decls.enumerators),
+                        ("variable", decls.variables)):
+        if item.kind != kind and n in table:
+            return kind
+    return None
+
+
 def fields(record, prefix=""):
     """Member paths as C spells them: anonymous members' fields belong to the parent,
     a named member of an unnamed aggregate type is walked as `m.sub`."""
@@ -374,6 +387,7 @@ def compare(headers, shipped, dpdk, ours, workdir, exceptions, verbose):
 
     reports = {h: HeaderReport(h) for h in headers}
     checked = []          # items present on both sides and visible through their header
+    kind_changed = []     # (item, what ours has under its name)
     for h in headers:
         rep = reports[h]
         for it in collect(h, pp_d[h], dec_d, common, dpdk):
@@ -381,7 +395,13 @@ def compare(headers, shipped, dpdk, ours, workdir, exceptions, verbose):
             if it.kind == "macro" and re.search(r"_H_?$", it.name):
                 continue          # include guards
             if not found:
-                rep.missing.append(it.key)
+                other = other_kind(it, pp_o[h], dec_o)
+                if other is None:
+                    rep.missing.append(it.key)
+                elif it.kind == "macro" and it.macro.function_like and other == "function":
+                    rep.count("function-like macros")    # called the same way
+                else:
+                    kind_changed.append((it, other))
                 continue
             if not visible:
                 rep.unreachable.append(it.key)
@@ -397,6 +417,12 @@ def compare(headers, shipped, dpdk, ours, workdir, exceptions, verbose):
             rep.different.append((it.key, dpdk_val, ours_val))
 
     used = set()
+    def a(what):
+        return ("an " if what[0] in "aeiou" else "a ") + what
+
+    for it, other in kind_changed:
+        differ(it, a("function-like macro" if it.kind == "macro" and it.macro.function_like else it.kind),
+               a(other))
     # what the ASTs answer
     levels = {}
     probed = []

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """
-The ABI check must catch a broken header. A copy of include/ gets four deliberate ABI
-breaks (two enumerators swapped, a macro's value changed, a member moved, a parameter's
-type changed), one excepted change, one stale exception and one removed declaration;
-abi_check.py run over the copy must report exactly the four breaks as different, fail,
+The ABI check must catch a broken header. A copy of include/ gets deliberate breaks (two
+enumerators swapped, a macro's value changed, a member moved, a parameter's type changed,
+a macro turned into an enumerator), one excepted change, one stale exception and one
+removed declaration; abi_check.py run over the copy must report exactly the breaks, fail,
 honour the exception, flag the stale one and count the removal as missing, not failed.
 Prints "abi selftest: N passed, N failed".
 """
@@ -64,6 +64,8 @@ def main():
         # 4. a parameter's type changed (unsigned int to int: same size, another type)
         edit_re(h("rte_fbarray.h"), r"(rte_fbarray_init\(struct rte_fbarray \*arr, const char \*name, )unsigned int len",
                 r"\1int len")
+        # 5. a macro turned into an enumerator (same value, but #ifdef no longer sees it)
+        edit_re(h("rte_eal.h"), r"^#define RTE_MP_MAX_NAME_LEN 64", "enum { RTE_MP_MAX_NAME_LEN = 64 };")
         # an excepted change, and an exception that matches nothing
         edit_re(h("rte_eal.h"), r"^#define RTE_MAX_THREAD_NAME_LEN 16", "#define RTE_MAX_THREAD_NAME_LEN 32")
         exc = os.path.join(tmp, "exceptions.txt")
@@ -82,7 +84,7 @@ def main():
         different = set(re.findall(r"^    different: (.*)$", out, re.M))
         expected = {"enumerator RTE_CPUFLAG_PCLMULQDQ", "enumerator RTE_CPUFLAG_DTES64",
                     "macro RTE_MAGIC", "struct rte_fbarray.count", "struct rte_fbarray.len",
-                    "function rte_fbarray_init"}
+                    "function rte_fbarray_init", "macro RTE_MP_MAX_NAME_LEN"}
         check(res.returncode == 1, "the check fails (exit %d)" % res.returncode)
         for key in sorted(expected):
             check(key in different, "reported as different: " + key)
