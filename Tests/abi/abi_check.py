@@ -30,16 +30,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ctypes_canon import Canon          # noqa: E402
-from headers import Side, Preprocessed, Decls, PRELUDE   # noqa: E402
+from headers import Side, Preprocessed, Decls   # noqa: E402
+from items import Item, collect, lookup, other_kind, fields, field_map   # noqa: E402
+from probe import (CONST, UNPRINTABLE, LEVEL_NAMES, probe_lines, write_probe,   # noqa: E402
+                   failing_lines, build_and_run, settle_levels)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
-# Probe levels of an object-like macro, tried in order on DPDK's side.
-# A constant is printed with its value and type; another expression with its type and size;
-# a type name with its size and alignment; an attribute by what it does to a small struct.
-CONST, EXPR, TYPE, ATTR, UNPRINTABLE = 0, 1, 2, 3, 4
-LEVEL_NAMES = ["values", "expressions", "types", "attributes", "unprintable"]
+# macro bodies compared as tokens (spacing aside) when nothing else can be printed
+_C_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|\w+|\.\.\.|##|[^\s\w]')
 
 
 def sides(ours_dir):
@@ -80,18 +80,6 @@ def load_exceptions(path):
     return out
 
 
-class Item:
-    def __init__(self, header, kind, name, **kw):
-        self.header = header
-        self.kind = kind
-        self.name = name
-        self.__dict__.update(kw)
-
-    @property
-    def key(self):
-        return self.kind + " " + self.name
-
-
 class HeaderReport:
     def __init__(self, header):
         self.header = header
@@ -106,485 +94,269 @@ class HeaderReport:
         self.counts[what] = self.counts.get(what, 0) + n
 
 
-def owner(path, pp, common, side):
-    """The shipped header a DPDK file belongs to: itself if we ship one of that name, else
-    the nearest including file that is (generic/ and arch files fold into their header)."""
-    seen = set()
-    while path and side.owns_file(path) and path not in seen:
-        seen.add(path)
-        if os.path.basename(path) in common:
-            return os.path.basename(path)
-        path = pp.parent.get(path)
-    return None
+def article(what):
+    return ("an " if what[0] in "aeiou" else "a ") + what
 
 
-def collect(header, pp, decls, common, side):
-    """The items DPDK's `header` owns, in a stable order."""
-    items = []
-    def mine(f):
-        return f in pp.files and side.owns_file(f) and owner(f, pp, common, side) == header
+class Comparison:
+    """One run: reads both header sets, sorts DPDK's items into missing, not reachable and
+    checked, compares the checked ones and fills a HeaderReport per header."""
 
-    for name, m in sorted(pp.macros.items()):
-        if mine(m.file):
-            items.append(Item(header, "macro", name, macro=m))
-    for name, e in sorted(decls.enumerators.items()):
-        if mine(e["file"]):
-            items.append(Item(header, "enumerator", name, enum=e["enum"]))
-    for name, e in sorted(decls.enums.items()):
-        if mine(e["file"]) and e["complete"]:
-            items.append(Item(header, "enum", name))
-    for key, r in sorted(decls.records.items()):
-        if mine(r["file"]):
-            items.append(Item(header, r["tag"], r["name"], ctype=key, record=r))
-    for name, t in sorted(decls.typedefs.items()):
-        if mine(t["file"]):
-            if t["record"] is not None:
-                if t["record"]["complete"]:
-                    items.append(Item(header, "typedef", name, ctype=name, record=t["record"]))
-            else:
-                items.append(Item(header, "typedef", name, ctype=name, record=None))
-    for name, fn in sorted(decls.functions.items()):
-        if mine(fn["file"]):
-            items.append(Item(header, "function", name))
-    for name, v in sorted(decls.variables.items()):
-        if mine(v["file"]):
-            items.append(Item(header, "variable", name))
-    return items
+    def __init__(self, headers, shipped, dpdk, ours, workdir, exceptions):
+        self.headers = headers            # the headers to check
+        self.common = set(shipped)        # every header both sets ship (item ownership)
+        self.dpdk, self.ours = dpdk, ours
+        self.workdir = workdir
+        self.exceptions = exceptions
+        self.used = set()                 # exceptions that matched a difference
+        self.reports = {h: HeaderReport(h) for h in headers}
+        self.error = None
 
-
-def lookup(item, pp, decls):
-    """(found anywhere in this header set, visible through the header's include)."""
-    k, n = item.kind, item.name
-    if k == "macro":
-        return (n in pp.all_macros), (n in pp.macros)
-    table = {"enumerator": decls.enumerators, "enum": decls.enums,
-             "function": decls.functions, "variable": decls.variables}.get(k)
-    if k in ("struct", "union"):
-        entry = decls.records.get(k + " " + n)
-    elif k == "typedef":
-        entry = decls.typedefs.get(n)
-    else:
-        entry = table.get(n)
-    if entry is None:
-        return False, False
-    return True, entry["file"] in pp.files
-
-
-def other_kind(item, pp, decls):
-    """What our headers have under the item's name when it is not of the item's kind:
-    'macro', 'function', 'enumerator', 'variable' or None."""
-    n = item.name
-    if item.kind != "macro" and n in pp.all_macros:
-        return "macro"
-    for kind, table in (("function", decls.functions), ("enumerator", decls.enumerators),
-                        ("variable", decls.variables)):
-        if item.kind != kind and n in table:
-            return kind
-    return None
-
-
-def fields(record, prefix=""):
-    """Member paths as C spells them: anonymous members' fields belong to the parent,
-    a named member of an unnamed aggregate type is walked as `m.sub`."""
-    out = []
-    for f in record["fields"]:
-        path = prefix + f["name"] if f["name"] else prefix.rstrip(".")
-        if f["name"]:
-            out.append((path, f))
-        if f["record"] is not None:
-            out.extend(fields(f["record"], path + "." if f["name"] else prefix))
-    return out
-
-
-def field_map(record):
-    return dict(fields(record))
-
-
-# ---------------------------------------------------------------- the probe program
-
-PROBE_HEAD = r"""
-#include <stdio.h>
-#include <stddef.h>
-#include <string.h>
-#define ABI_TYPE(x) _Generic((x), _Bool: "_Bool", char: "char", signed char: "signed char", \
-	unsigned char: "unsigned char", short: "short", unsigned short: "unsigned short", \
-	int: "int", unsigned int: "unsigned int", long: "long", unsigned long: "unsigned long", \
-	long long: "long long", unsigned long long: "unsigned long long", float: "float", \
-	double: "double", long double: "long double", char *: "char *", \
-	const char *: "const char *", void *: "void *", const void *: "const void *", \
-	default: "other")
-static void abi_i(const char *k, const char *t, long long v) { printf("%s = %lld (%s)\n", k, v, t); }
-static void abi_u(const char *k, const char *t, unsigned long long v) { printf("%s = %llu (%s)\n", k, v, t); }
-static void abi_f(const char *k, const char *t, long double v) { printf("%s = %La (%s)\n", k, v, t); }
-static void abi_s(const char *k, const char *t, const char *v) { printf("%s = \"%s\" (%s)\n", k, v, t); }
-static void abi_p(const char *k, const char *t, const void *v) { printf("%s = %p (%s)\n", k, v, t); }
-#define ABI_VAL(k, x) _Generic((x), float: abi_f, double: abi_f, long double: abi_f, \
-	char *: abi_s, const char *: abi_s, void *: abi_p, const void *: abi_p, \
-	unsigned int: abi_u, unsigned long: abi_u, unsigned long long: abi_u, \
-	default: abi_i)(k, ABI_TYPE(x), (x))
-static void abi_bytes(const char *k, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	printf("%s = bits", k);
-	for (size_t i = 0; i < n; i++)
-		printf(" %02x", b[i]);
-	printf("\n");
-}
-"""
-
-
-def probe_lines(item, level):
-    """The probe's statements for an item at a level; [] when nothing is printed."""
-    k, key = item.kind, item.key
-    q = '"%s"' % key
-    if k == "enumerator":
-        return ["ABI_VAL(%s, %s);" % (q, item.name)]
-    if k == "enum":
-        t = "enum " + item.name
-        return ['printf("%%s = size %%zu align %%zu signed %%d\\n", %s, sizeof(%s), _Alignof(%s), (%s)-1 < 0);'
-                % (q, t, t, t)]
-    if k == "macro":
-        n = item.name
-        if level == CONST:
-            return ['_Static_assert(__builtin_constant_p(%s), "constant"); ABI_VAL(%s, %s);' % (n, q, n)]
-        if level == EXPR:
-            return ['printf("%%s : expression of type %%s, size %%zu\\n", %s, ABI_TYPE(%s), sizeof(%s));' % (q, n, n)]
-        if level == TYPE:
-            return ['%s *abi_p_ = 0; (void)abi_p_; printf("%%s : type of size %%zu align %%zu\\n", %s, sizeof(%s), _Alignof(%s));'
-                    % (n, q, n, n)]
-        if level == ATTR:
-            return ['typedef struct abi_s { char c; short s; int i; } %s abi_t; printf("%%s : attribute giving a struct size %%zu align %%zu\\n", %s, sizeof(struct abi_s), _Alignof(struct abi_s));'
-                    % (n, q)]
-        return []
-    if k in ("struct", "union") or (k == "typedef" and item.record is not None):
-        t = item.ctype
-        out = ['printf("%%s = size %%zu align %%zu\\n", %s, sizeof(%s), _Alignof(%s));' % (q, t, t)]
-        keep = getattr(item, "ok_fields", None)
-        for path, f in fields(item.record):
-            if keep is not None and path not in keep:
-                continue
-            fq = '"%s.%s"' % (key, path)
-            if f["bitfield"]:
-                out.append("{ %s v_; memset(&v_, 0, sizeof v_); v_.%s = -1; abi_bytes(%s, &v_, sizeof v_); }"
-                           % (t, path, fq))
-            elif f["type"].endswith("[]"):
-                out.append('printf("%%s = offset %%zu (flexible)\\n", %s, offsetof(%s, %s));' % (fq, t, path))
-            else:
-                out.append('printf("%%s = offset %%zu size %%zu\\n", %s, offsetof(%s, %s), sizeof(((%s *)0)->%s));'
-                           % (fq, t, path, t, path))
-        return out
-    if k == "typedef" and level == CONST:
-        t = item.name
-        return ['printf("%%s = size %%zu align %%zu\\n", %s, sizeof(%s), _Alignof(%s));' % (q, t, t)]
-    return []
-
-
-def write_probe(path, headers, entries):
-    """entries: [(item, [statements])]; one function per statement; returns its name -> item."""
-    lines = [PRELUDE.rstrip("\n")] + ["#include <%s>" % h for h in headers] + PROBE_HEAD.strip("\n").split("\n")
-    where = {}
-    calls = []
-    for n, (item, stmts) in enumerate(entries):
-        for j, s in enumerate(stmts):
-            fn = "p%d_%d" % (n, j)
-            lines.append("static void %s(void) { %s }" % (fn, s))
-            where[fn] = item
-            calls.append(fn)
-    lines.append("int main(void)\n{")
-    lines += ["\t%s();" % c for c in calls]
-    lines.append("\treturn 0;\n}")
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return where
-
-
-def failing_lines(side, src):
-    res = subprocess.run([side.cc, "-fsyntax-only", "-fmax-errors=0", "-Werror=int-conversion",
-                          "-Werror=incompatible-pointer-types", "-Werror=implicit-int"] + side.cflags + [src],
-                         capture_output=True, text=True)
-    bad, fn = set(), None
-    for line in res.stderr.splitlines():
-        m = re.search(r"In function .(p\d+_\d+).:", line)
-        if m:
-            fn = m.group(1)
-        elif "At top level:" in line:
-            fn = None
-        elif ": error:" in line:
-            bad.add(fn if fn else -1)
-    if res.returncode != 0 and not bad:
-        bad.add(-1)
-    return bad, res.stderr
-
-
-def build_and_run(side, src):
-    exe = src[:-2]
-    res = subprocess.run([side.cc, "-O0", "-w"] + side.cflags + [src, "-o", exe],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        return None, res.stderr
-    run = subprocess.run([exe], capture_output=True, text=True)
-    if run.returncode != 0:
-        return None, "probe exited %d" % run.returncode
-    out = {}
-    for line in run.stdout.splitlines():
-        for sep in (" = ", " : "):
-            if sep in line:
-                k, v = line.split(sep, 1)
-                out[k] = v
-                break
-    return out, ""
-
-
-def settle_levels(side, path, headers, items, levels, workdir):
-    """Demotes, on DPDK's side, each item whose probe line does not compile, until the
-    probe compiles: its final level says what can be printed of it."""
-    for _ in range(8):
-        where = write_probe(path, headers, [(it, probe_lines(it, levels[it.key])) for it in items])
-        bad, err = failing_lines(side, path)
-        if not bad:
-            return True, ""
-        if -1 in bad:
-            return False, err
-        for fn in bad:
-            it = where.get(fn)
-            if it is None:
-                return False, err
-            levels[it.key] = min(levels[it.key] + 1, UNPRINTABLE)
-    return False, "probe levels did not settle"
-
-
-# ---------------------------------------------------------------- comparison
-
-def compare(headers, shipped, dpdk, ours, workdir, exceptions, verbose):
-    """headers: those to check; shipped: every header both sets have (ownership)."""
-    os.makedirs(workdir, exist_ok=True)
-    common = set(shipped)
-
-    def pp_all(side):
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-            return dict(zip(headers, ex.map(lambda h: Preprocessed(side, h, workdir), headers)))
-
-    pp_d, pp_o = pp_all(dpdk), pp_all(ours)
-    bad = [(s, h) for s, pps in (("dpdk", pp_d), ("ours", pp_o)) for h, p in pps.items() if not p.ok]
-    if bad:
-        for s, h in bad:
-            print("abi: %s's %s does not preprocess:\n%s" % (s, h, (pp_d if s == "dpdk" else pp_o)[h].errors[:2000]))
-        return None
-    for pps in (pp_d, pp_o):
-        union = {}
-        for p in pps.values():
-            union.update(p.macros)
-        for p in pps.values():
-            p.all_macros = union
-    dec_d = Decls(dpdk, headers, workdir)
-    dec_o = Decls(ours, headers, workdir)
-    for s, d in (("dpdk", dec_d), ("ours", dec_o)):
-        if not d.ok:
-            print("abi: %s's headers do not parse:\n%s" % (s, d.errors[:3000]))
+    def run(self):
+        os.makedirs(self.workdir, exist_ok=True)
+        if not self.read():
             return None
-    canon_d = Canon({n: t["type"] for n, t in dec_d.typedefs.items()})
-    canon_o = Canon({n: t["type"] for n, t in dec_o.typedefs.items()})
+        checked, kind_changed = self.sort_items()
+        for it, other in kind_changed:
+            self.differ(it, article("function-like macro" if it.kind == "macro" and it.macro.function_like
+                                    else it.kind), article(other))
+        probed = [it for it in checked if self.compare_declaration(it)]
+        if not self.probe(probed):
+            return None
+        self.write_checked(checked)
+        for (h, key) in self.exceptions:
+            if h in self.reports and (h, key) not in self.used:
+                self.reports[h].stale.append(key)
+        return self.reports
 
-    reports = {h: HeaderReport(h) for h in headers}
-    checked = []          # items present on both sides and visible through their header
-    kind_changed = []     # (item, what ours has under its name)
-    for h in headers:
-        rep = reports[h]
-        for it in collect(h, pp_d[h], dec_d, common, dpdk):
-            found, visible = lookup(it, pp_o[h], dec_o)
-            if it.kind == "macro" and re.search(r"_H_?$", it.name):
-                continue          # include guards
-            if not found:
-                other = other_kind(it, pp_o[h], dec_o)
-                if other is None:
-                    rep.missing.append(it.key)
-                elif it.kind == "macro" and it.macro.function_like and other == "function":
-                    rep.count("function-like macros")    # called the same way
+    def fail(self, message):
+        print("abi: " + message)
+        return False
+
+    # -- reading
+
+    def read(self):
+        def pp_all(side):
+            with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+                return dict(zip(self.headers, ex.map(lambda h: Preprocessed(side, h, self.workdir), self.headers)))
+
+        self.pp_d, self.pp_o = pp_all(self.dpdk), pp_all(self.ours)
+        for name, pps in (("DPDK", self.pp_d), ("our", self.pp_o)):
+            for h, p in pps.items():
+                if not p.ok:
+                    return self.fail("%s %s does not preprocess:\n%s" % (name, h, p.errors[:2000]))
+            union = {}
+            for p in pps.values():
+                union.update(p.macros)
+            for p in pps.values():
+                p.all_macros = union
+        self.dec_d = Decls(self.dpdk, self.headers, self.workdir)
+        self.dec_o = Decls(self.ours, self.headers, self.workdir)
+        for name, d in (("DPDK's", self.dec_d), ("our", self.dec_o)):
+            if not d.ok:
+                return self.fail("%s headers do not parse:\n%s" % (name, d.errors[:3000]))
+        self.canon_d = Canon({n: t["type"] for n, t in self.dec_d.typedefs.items()})
+        self.canon_o = Canon({n: t["type"] for n, t in self.dec_o.typedefs.items()})
+        return True
+
+    def sort_items(self):
+        """DPDK's items per header: missing in ours, there under another kind, not
+        reachable through our header, or checked."""
+        checked, kind_changed = [], []
+        for h in self.headers:
+            rep = self.reports[h]
+            for it in collect(h, self.pp_d[h], self.dec_d, self.common, self.dpdk):
+                if it.kind == "macro" and re.search(r"_H_?$", it.name):
+                    continue          # include guards
+                found, visible = lookup(it, self.pp_o[h], self.dec_o)
+                if not found:
+                    other = other_kind(it, self.pp_o[h], self.dec_o)
+                    if other is None:
+                        rep.missing.append(it.key)
+                    elif it.kind == "macro" and it.macro.function_like and other == "function":
+                        rep.count("function-like macros")    # called the same way
+                    else:
+                        kind_changed.append((it, other))
+                elif not visible:
+                    rep.unreachable.append(it.key)
                 else:
-                    kind_changed.append((it, other))
-                continue
-            if not visible:
-                rep.unreachable.append(it.key)
-                continue
-            checked.append(it)
+                    checked.append(it)
+        return checked, kind_changed
 
-    def differ(it, dpdk_val, ours_val):
-        rep = reports[it.header]
-        if (it.header, it.key) in exceptions:
+    def differ(self, it, dpdk_val, ours_val):
+        rep = self.reports[it.header]
+        if (it.header, it.key) in self.exceptions:
             rep.excepted.append(it.key)
-            used.add((it.header, it.key))
+            self.used.add((it.header, it.key))
         else:
             rep.different.append((it.key, dpdk_val, ours_val))
 
-    used = set()
-    def a(what):
-        return ("an " if what[0] in "aeiou" else "a ") + what
+    # -- what the ASTs and the preprocessor answer
 
-    for it, other in kind_changed:
-        differ(it, a("function-like macro" if it.kind == "macro" and it.macro.function_like else it.kind),
-               a(other))
-    # what the ASTs answer
-    levels = {}
-    probed = []
-    for it in checked:
-        rep = reports[it.header]
+    def compare_declaration(self, it):
+        """Compares what needs no probe; True when the probe has something to print."""
+        rep = self.reports[it.header]
         k, n = it.kind, it.name
         if k == "macro":
-            m, om = it.macro, pp_o[it.header].macros[n]
+            m, om = it.macro, self.pp_o[it.header].macros[n]
             if m.function_like or om.function_like:
                 rep.count("function-like macros")
                 if m.function_like != om.function_like:
-                    differ(it, "function-like" if m.function_like else "object-like",
-                           "function-like" if om.function_like else "object-like")
+                    self.differ(it, "function-like" if m.function_like else "object-like",
+                                "function-like" if om.function_like else "object-like")
                 elif m.arity() != om.arity():
-                    differ(it, "%s arguments" % m.arity(), "%s arguments" % om.arity())
-                continue
+                    self.differ(it, "%s arguments" % m.arity(), "%s arguments" % om.arity())
+                return False
             if not m.body.strip():
                 rep.count("flag macros")
                 if om.body.strip():
-                    differ(it, "defined empty", "defined as %s" % om.body)
-                continue
-            levels[it.key] = CONST
-            probed.append(it)
-        elif k == "enumerator":
+                    self.differ(it, "defined empty", "defined as %s" % om.body)
+                return False
+            return True
+        if k == "enumerator":
             rep.count("enumerators")
-            oe = dec_o.enumerators[n]["enum"]
+            oe = self.dec_o.enumerators[n]["enum"]
             if oe != it.enum:
-                differ(it, "in enum %s" % (it.enum or "(anonymous)"), "in enum %s" % (oe or "(anonymous)"))
-            probed.append(it)
-        elif k == "enum":
+                self.differ(it, "in enum %s" % (it.enum or "(anonymous)"), "in enum %s" % (oe or "(anonymous)"))
+            return True
+        if k == "enum":
             rep.count("enums")
-            probed.append(it)
-        elif k in ("struct", "union") or (k == "typedef" and it.record is not None):
-            rep.count("aggregates")
-            orec = dec_o.records.get(it.ctype) if k != "typedef" else dec_o.typedefs[n]["record"]
-            if orec is None:
-                differ(it, "an aggregate", "not an aggregate")
-                continue
-            if not orec["complete"]:
-                differ(it, "complete", "incomplete")
-                continue
-            ofields = field_map(orec)
-            ok_fields = []
-            for path, f in fields(it.record):
-                rep.count("members")
-                of = ofields.get(path)
-                if of is None:
-                    differ(Item(it.header, it.kind, it.name + "." + path), "present", "absent")
-                    continue
-                ct_d, ct_o = canon_d.of(f["type"]), canon_o.of(of["type"])
-                if f["record"] is not None and of["record"] is not None:
-                    pass          # unnamed aggregate types: their members are walked
-                elif ct_d != ct_o:
-                    differ(Item(it.header, it.kind, it.name + "." + path), ct_d, ct_o)
-                if f["bitfield"] != of["bitfield"]:
-                    differ(Item(it.header, it.kind, it.name + "." + path),
-                           "bit-field" if f["bitfield"] else "not a bit-field",
-                           "bit-field" if of["bitfield"] else "not a bit-field")
-                    continue
-                ok_fields.append(path)
-            extra = sorted(set(ofields) - set(p for p, _ in fields(it.record)))
-            for path in extra:
-                differ(Item(it.header, it.kind, it.name + "." + path), "absent", "present")
-            it.ok_fields = set(ok_fields)
-            probed.append(it)
-        elif k == "typedef":
+            return True
+        if k in ("struct", "union") or (k == "typedef" and it.record is not None):
+            return self.compare_aggregate(it)
+        if k == "typedef":
             rep.count("typedefs")
-            if dec_o.typedefs[n]["record"] is not None:
-                differ(it, canon_d.of(dec_d.typedefs[n]["type"]), "an aggregate")
-                continue
-            a, b = canon_d.of(dec_d.typedefs[n]["type"]), canon_o.of(dec_o.typedefs[n]["type"])
+            if self.dec_o.typedefs[n]["record"] is not None:
+                self.differ(it, self.canon_d.of(self.dec_d.typedefs[n]["type"]), "an aggregate")
+                return False
+            a = self.canon_d.of(self.dec_d.typedefs[n]["type"])
+            b = self.canon_o.of(self.dec_o.typedefs[n]["type"])
             if a != b:
-                differ(it, a, b)
-            levels[it.key] = CONST
-            probed.append(it)
-        elif k == "function":
+                self.differ(it, a, b)
+            return True
+        if k == "function":
             rep.count("prototypes")
-            fd, fo = dec_d.functions[n], dec_o.functions[n]
-            a = ("static inline " if fd["inline"] and fd["storage"] == "static" else "") + canon_d.of(fd["type"])
-            b = ("static inline " if fo["inline"] and fo["storage"] == "static" else "") + canon_o.of(fo["type"])
+            a = self.function_signature(self.dec_d.functions[n], self.canon_d)
+            b = self.function_signature(self.dec_o.functions[n], self.canon_o)
             if a != b:
-                differ(it, a, b)
-        elif k == "variable":
+                self.differ(it, a, b)
+            return False
+        if k == "variable":
             rep.count("variables")
-            vd, vo = dec_d.variables[n], dec_o.variables[n]
-            a = " ".join(filter(None, [vd["storage"], vd["tls"] and "thread-local", canon_d.of(vd["type"])]))
-            b = " ".join(filter(None, [vo["storage"], vo["tls"] and "thread-local", canon_o.of(vo["type"])]))
+            a = self.variable_signature(self.dec_d.variables[n], self.canon_d)
+            b = self.variable_signature(self.dec_o.variables[n], self.canon_o)
             if a != b:
-                differ(it, a, b)
+                self.differ(it, a, b)
+        return False
 
-    # what the probe prints
-    for it in probed:
-        levels.setdefault(it.key, CONST)
-    dsrc = os.path.join(workdir, "probe_dpdk.c")
-    ok, err = settle_levels(dpdk, dsrc, headers, probed, levels, workdir)
-    if not ok:
-        print("abi: the probe does not build against DPDK's headers:\n" + err[:3000])
-        return None
-    for it in probed:
+    @staticmethod
+    def function_signature(fn, canon):
+        return ("static inline " if fn["inline"] and fn["storage"] == "static" else "") + canon.of(fn["type"])
+
+    @staticmethod
+    def variable_signature(v, canon):
+        return " ".join(filter(None, [v["storage"], v["tls"] and "thread-local", canon.of(v["type"])]))
+
+    def compare_aggregate(self, it):
+        """Members by name and canonical type; their offsets and sizes are the probe's."""
+        rep = self.reports[it.header]
+        rep.count("aggregates")
+        if it.kind == "typedef":
+            orec = self.dec_o.typedefs[it.name]["record"]
+        else:
+            orec = self.dec_o.records.get(it.ctype)
+        if orec is None:
+            self.differ(it, "an aggregate", "not an aggregate")
+            return False
+        if not orec["complete"]:
+            self.differ(it, "complete", "incomplete")
+            return False
+        member = lambda path: Item(it.header, it.kind, it.name + "." + path)   # noqa: E731
+        ofields = field_map(orec)
+        ok_fields = set()
+        for path, f in fields(it.record):
+            rep.count("members")
+            of = ofields.get(path)
+            if of is None:
+                self.differ(member(path), "present", "absent")
+                continue
+            if f["record"] is None or of["record"] is None:   # unnamed aggregates: members walked
+                ct_d, ct_o = self.canon_d.of(f["type"]), self.canon_o.of(of["type"])
+                if ct_d != ct_o:
+                    self.differ(member(path), ct_d, ct_o)
+            if f["bitfield"] != of["bitfield"]:
+                self.differ(member(path), "bit-field" if f["bitfield"] else "not a bit-field",
+                            "bit-field" if of["bitfield"] else "not a bit-field")
+                continue
+            ok_fields.add(path)
+        for path in sorted(set(ofields) - set(p for p, _ in fields(it.record))):
+            self.differ(member(path), "absent", "present")
+        it.ok_fields = ok_fields
+        return True
+
+    # -- what the probe prints
+
+    def probe(self, probed):
+        levels = {it.key: CONST for it in probed}
+        dsrc = os.path.join(self.workdir, "probe_dpdk.c")
+        osrc = os.path.join(self.workdir, "probe_ours.c")
+        ok, err = settle_levels(self.dpdk, dsrc, self.headers, probed, levels)
+        if not ok:
+            return self.fail("the probe does not build against DPDK's headers:\n" + err[:3000])
+        for it in probed:
+            self.count_level(it, levels[it.key])
+        # what compiles against DPDK's headers must compile against ours
+        entries = [(it, probe_lines(it, levels[it.key])) for it in probed]
+        broken = []
+        for _ in range(8):
+            where = write_probe(osrc, self.headers, entries)
+            bad, err = failing_lines(self.ours, osrc)
+            if not bad:
+                break
+            if -1 in bad:
+                return self.fail("the probe does not build against our headers:\n" + err[:3000])
+            dropped = {id(where[fn]) for fn in bad if fn in where}
+            broken += [it for it, _ in entries if id(it) in dropped]
+            entries = [(it, s) for it, s in entries if id(it) not in dropped]
+        for it in broken:
+            self.differ(it, "compiles in the probe (%s)" % LEVEL_NAMES[levels[it.key]],
+                        "does not compile with our headers")
+        write_probe(dsrc, self.headers, entries)
+        out_d, err_d = build_and_run(self.dpdk, dsrc)
+        out_o, err_o = build_and_run(self.ours, osrc)
+        if out_d is None or out_o is None:
+            return self.fail("the probe does not run:\n" + (err_d or err_o)[:3000])
+        by_key = {it.key: it for it, _ in entries}
+        for k in sorted(set(out_d) | set(out_o)):
+            a, b = out_d.get(k), out_o.get(k)
+            it = by_key.get(k.split(".")[0])
+            if a == b or it is None:
+                continue
+            shown = it if k == it.key else Item(it.header, *k.split(" ", 1))
+            self.differ(shown, a or "(not printed)", b or "(not printed)")
+        return True
+
+    def count_level(self, it, level):
+        rep = self.reports[it.header]
         if it.kind == "macro":
-            reports[it.header].count("macros: " + LEVEL_NAMES[levels[it.key]])
-            if levels[it.key] == UNPRINTABLE:
+            rep.count("macros: " + LEVEL_NAMES[level])
+            if level == UNPRINTABLE:
                 # neither expression, type nor attribute: the spelling is what there is
                 a = " ".join(_C_TOKEN.findall(it.macro.body))
-                b = " ".join(_C_TOKEN.findall(pp_o[it.header].macros[it.name].body))
+                b = " ".join(_C_TOKEN.findall(self.pp_o[it.header].macros[it.name].body))
                 if a != b:
-                    differ(it, "defined as " + a, "defined as " + b)
-        elif it.kind == "typedef" and it.record is None and levels[it.key] != CONST:
-            reports[it.header].count("typedefs without a size")
-    entries_d = [(it, probe_lines(it, levels[it.key])) for it in probed]
-    osrc = os.path.join(workdir, "probe_ours.c")
-    entries = entries_d
-    broken = []
-    for _ in range(8):
-        where = write_probe(osrc, headers, entries)
-        badl, err = failing_lines(ours, osrc)
-        if not badl:
-            break
-        if -1 in badl:
-            print("abi: the probe does not build against our headers:\n" + err[:3000])
-            return None
-        dropped = {id(where[fn]) for fn in badl if fn in where}
-        for it, _ in entries:
-            if id(it) in dropped:
-                broken.append(it)
-        entries = [(it, s) for it, s in entries if id(it) not in dropped]
-    write_probe(dsrc, headers, entries)
-    out_d, err_d = build_and_run(dpdk, dsrc)
-    out_o, err_o = build_and_run(ours, osrc)
-    if out_d is None or out_o is None:
-        print("abi: the probe does not run:\n" + (err_d or err_o)[:3000])
-        return None
-    for it in broken:
-        differ(it, "compiles in the probe (%s)" % LEVEL_NAMES[levels.get(it.key, CONST)],
-               "does not compile with our headers")
-    by_key = {}
-    for it, _ in entries:
-        by_key[it.key] = it
-    for k in sorted(set(out_d) | set(out_o)):
-        a, b = out_d.get(k), out_o.get(k)
-        if a != b:
-            base = k.split(".")[0]
-            it = by_key.get(base) or by_key.get(k)
-            if it is None:
-                continue
-            differ(Item(it.header, k.split(" ", 1)[0], k.split(" ", 1)[1]) if k != it.key else it,
-                   a or "(not printed)", b or "(not printed)")
+                    self.differ(it, "defined as " + a, "defined as " + b)
+        elif it.kind == "typedef" and it.record is None and level != CONST:
+            rep.count("typedefs without a size")
 
-    with open(os.path.join(workdir, "checked.txt"), "w") as f:
-        for it in checked:
-            f.write("%s %s\n" % (it.header, it.key))
-            if it.record is not None if hasattr(it, "record") else False:
-                for path, _ in fields(it.record):
-                    f.write("%s %s.%s\n" % (it.header, it.key, path))
-
-    for (h, key), reason in exceptions.items():
-        if h in reports and (h, key) not in used:
-            reports[h].stale.append(key)
-    return reports
-
-
-_C_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|\w+|\.\.\.|##|[^\s\w]')
+    def write_checked(self, checked):
+        """Every item compared, one per line (members as `struct x.member`)."""
+        with open(os.path.join(self.workdir, "checked.txt"), "w") as f:
+            for it in checked:
+                f.write("%s %s\n" % (it.header, it.key))
+                if getattr(it, "record", None) is not None:
+                    for path, _ in fields(it.record):
+                        f.write("%s %s.%s\n" % (it.header, it.key, path))
 
 
 def main():
@@ -604,7 +376,7 @@ def main():
         headers = [h for h in headers if h in want]
     ours_only = sorted(h for h in os.listdir(args.ours) if h.endswith(".h") and not dpdk.find_header(h))
     exceptions = load_exceptions(args.exceptions)
-    reports = compare(headers, shipped, dpdk, ours, args.out, exceptions, args.verbose)
+    reports = Comparison(headers, shipped, dpdk, ours, args.out, exceptions).run()
     if reports is None:
         print("abi: 0 passed, 1 failed")
         return 1

@@ -9,7 +9,8 @@
 #             reason; an entry no difference needs fails): one result per program.
 #   abi_*.c   built against include/ and against DPDK's headers; outputs must match:
 #             one result per program.
-#   Tests/abi the generated ABI comparison: one result per header both sets ship, then
+#   Tests/abi the generated ABI comparison: one result per header both sets ship (what
+#             each lacks yet: Tests/c/out/abi_check.log), then
 #             the checks of its self-test (a deliberately broken header copy).
 #   exports   the library's dynamic symbols: one check.
 # Usage: Tests/c/run.sh [name-filter]. Ends with "C suite: N passed, N failed".
@@ -159,7 +160,7 @@ done
 if [ -z "${CSUITE_DIR:-}" ] && { [ -z "$filter" ] || [[ abi_check == *$filter* ]]; }; then
 	for part in abi_check abi_selftest; do
 		if [ $part = abi_check ]; then
-			cmd=(python3 "$root/Tests/abi/abi_check.py" --out "$out/abi")
+			cmd=(python3 "$root/Tests/abi/abi_check.py" --out "$out/abi" --verbose)
 		else
 			cmd=(python3 "$root/Tests/abi/selftest.py")
 		fi
