@@ -98,10 +98,7 @@ static int seg_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms
 	int fd = rte_memseg_get_fd_thread_unsafe(ms);
 	int r = rte_memseg_get_fd_offset_thread_unsafe(ms, &off);
 	size_t idx = ((uintptr_t)ms->addr - (uintptr_t)msl->base_va) / msl->page_sz;
-	if (strcmp(ex->mode, "legacy") == 0) {
-		if (fd != -1 || rte_errno != ENODEV || r != -1)
-			ws.bad_fd++;
-	} else if (strcmp(ex->mode, "single") == 0 || strcmp(ex->mode, "nohuge") == 0 || strcmp(ex->mode, "memfd1") == 0) {
+	if (strcmp(ex->mode, "single") == 0 || strcmp(ex->mode, "nohuge") == 0 || strcmp(ex->mode, "memfd1") == 0) {
 		if (fd < 0 || r != 0 || off != idx * msl->page_sz || (ws.last_fd >= 0 && fd != ws.last_fd))
 			ws.bad_fd++;
 		ws.last_fd = fd;
@@ -118,6 +115,11 @@ static int run_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms
 	(void)arg;
 	ws.runs++;
 	ws.runs_total += len;
+	/* legacy memory in PA mode: each VA-contiguous run is IOVA-contiguous (DPDK's layout) */
+	if (strcmp(ws.ex->mode, "legacy") == 0 && ws.iova_pa)
+		for (size_t off = msl->page_sz; off < len; off += msl->page_sz)
+			if (rte_mem_virt2memseg((char *)ms->addr + off, msl)->iova != ms->iova + off)
+				ws.bad_iova++;
 	/* the run is whole mapped segments of one list */
 	if (rte_mem_virt2memseg_list((char *)ms->addr + len - 1) != msl ||
 	    rte_mem_virt2memseg((char *)ms->addr + len - 1, msl)->len != msl->page_sz)
@@ -293,7 +295,13 @@ static void run_case(const char *mode, int mb, int lists, const char *prefix, co
 		check_passed_ += p;
 		check_failed_ += f;
 	}
-	printf("%-8s %-40s %d passed, %d failed%s\n", mode, eal[0] ? eal[0] : "", p, f,
+	char opts[256] = "";
+	for (int i = 0; eal[i]; i++)
+		if (strcmp(eal[i], "--huge-dir") == 0 || strcmp(eal[i], "--file-prefix") == 0)
+			i++;
+		else if (eal[i][0] == '-' && eal[i][1] == '-' && strcmp(eal[i], "--no-pci") != 0)
+			snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), " %s", eal[i]);
+	printf("%-8s %-40s %d passed, %d failed%s\n", mode, opts, p, f,
 	       WIFEXITED(st) ? "" : " (killed)");
 	if (f || !WIFEXITED(st) || p == 0) {
 		CHECK(0);
@@ -322,12 +330,47 @@ static int run_primary(const char *const *args)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* --primary: init, tell the parent through HOLD_FD (if set), wait to be killed or go. */
+/* Every segment's bytes: its index in the walk, then its own address. */
+static int fill_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	(void)msl;
+	int *n = arg;
+	memset(ms->addr, (*n)++ & 0xff, ms->len);
+	memcpy(ms->addr, &ms->addr, sizeof(void *));
+	return 0;
+}
+
+static int verify_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	(void)msl;
+	int *n = arg;
+	const unsigned char *p = ms->addr;
+	void *stored;
+	memcpy(&stored, p, sizeof(void *));
+	if (stored != ms->addr || p[ms->len - 1] != (*n & 0xff))
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* --primary: init, tell the parent through HOLD_FD (if set), wait to be killed or go.
+ * --secondary: init as a secondary and check the primary's pattern (exit 0 when all
+ * segments hold it at the same addresses). */
 static int primary(int argc, char **argv)
 {
+	int secondary = strcmp(argv[1], "--secondary") == 0;
 	argv[1] = argv[0];
 	if (rte_eal_init(argc - 1, argv + 1) < 0)
 		return 10 + rte_errno % 100;
+	int n = 0;
+	if (secondary) {
+		int segs = 0;
+		int ok = rte_memseg_walk(verify_cb, &segs) == 0 && segs > 0 &&
+			 rte_eal_process_type() == RTE_PROC_SECONDARY && rte_eal_get_physmem_size() == (uint64_t)segs * HP_SIZE;
+		rte_eal_cleanup();
+		return ok ? 0 : 4;
+	}
+	rte_memseg_walk(fill_cb, &n);
 	if (getenv("HOLD_FD")) {
 		char c = 1;
 		if (write(atoi(getenv("HOLD_FD")), &c, 1) != 1)
@@ -335,6 +378,71 @@ static int primary(int argc, char **argv)
 		pause();
 	}
 	return rte_eal_cleanup() == 0 ? 0 : 2;
+}
+
+/* Starts `--primary args` holding its memory; returns its pid once init is done. */
+static pid_t start_holding_primary(const char *const *args)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		return -1;
+	char fdbuf[16];
+	snprintf(fdbuf, sizeof(fdbuf), "%d", p[1]);
+	setenv("HOLD_FD", fdbuf, 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		const char *argv[32] = { self, "--primary" };
+		int n = 2;
+		for (int i = 0; args[i]; i++)
+			argv[n++] = args[i];
+		argv[n] = NULL;
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(self, (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	unsetenv("HOLD_FD");
+	char c = 0;
+	if (read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+/* A secondary maps the primary's pages at the same addresses and reads its bytes. */
+static void secondary_sees_primary(const char *mode_opt)
+{
+	const char *args[] = { "-l", "0", "--no-pci", "--file-prefix", "tmem_sec", "--huge-dir", hugedir, "-m", "8",
+			       mode_opt, NULL };
+	pid_t pid = start_holding_primary(args);
+	CHECK(pid > 0);
+	const char *sec[] = { "-l", "1", "--no-pci", "--proc-type=secondary", "--file-prefix", "tmem_sec", NULL };
+	pid_t c = fork();
+	if (c == 0) {
+		const char *argv[16] = { self, "--secondary" };
+		int n = 2;
+		for (int i = 0; sec[i]; i++)
+			argv[n++] = sec[i];
+		argv[n] = NULL;
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(self, (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	printf("secondary %-24s exit %d\n", mode_opt ? mode_opt : "(file per page)", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	/* a primary killed by a signal leaves its files to the next one, which reclaims them */
+	const char *again[] = { "-l", "0", "--no-pci", "--file-prefix", "tmem_sec", "--huge-dir", hugedir, "-m", "2", NULL };
+	CHECK_EQ(run_primary(again), 0);
+	CHECK_EQ(count_files(hugedir, "tmem_sec"), 0);
 }
 
 static void kill9_reclaim(void)
@@ -446,7 +554,7 @@ int main(int argc, char **argv)
 		snprintf(hugedir, sizeof(hugedir), "%s", hd ? hd : "/nonexistent");
 		return child(argc, argv);
 	}
-	if (argc > 1 && strcmp(argv[1], "--primary") == 0)
+	if (argc > 1 && (strcmp(argv[1], "--primary") == 0 || strcmp(argv[1], "--secondary") == 0))
 		return primary(argc, argv);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
@@ -480,6 +588,9 @@ int main(int argc, char **argv)
 		CHECK_EQ(mount_used(), 0);
 		failed_inits();
 		kill9_reclaim();
+		CHECK_EQ(mount_used(), 0);
+		secondary_sees_primary(NULL);
+		secondary_sees_primary("--single-file-segments");
 		CHECK_EQ(mount_used(), 0);
 		umount(hugedir);
 		rmdir(hugedir);

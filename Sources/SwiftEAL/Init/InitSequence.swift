@@ -77,6 +77,9 @@ enum InitSequence {
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
 
+        // The TSC calibration's first stamp: its 10 ms pass while the memory is mapped.
+        let tscStart = TSC.calibrated == 0 && TSC.fromCPUID() == 0 ? TSC.stamp() : nil
+
         if type == RTE_PROC_PRIMARY {
             try step("Cannot get hugepage information.") { () throws(Errno) -> (() -> Void)? in
                 try MemoryInit.discoverHugepages(config)
@@ -92,7 +95,7 @@ enum InitSequence {
         // memory comes before this (lead); then the memzone table and the malloc heaps
 
         try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
-            try timersInit()
+            try timersInit(start: tscStart)
             return nil
         }
         try step("Cannot init lcores") { () throws(Errno) -> (() -> Void)? in
@@ -125,6 +128,8 @@ enum InitSequence {
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the
     /// alert DPDK prints ("EAL: FATAL: <what>") and rethrows.
     static func step(_ alert: String, _ body: () throws(Errno) -> (() -> Void)?) throws(Errno) {
+        var t0 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t0)
+        defer { if getenv("SWIFTEAL_INIT_TIMES") != nil { var t1 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t1); fputs("step \(alert): \(Double(t1.tv_sec - t0.tv_sec) * 1e3 + Double(t1.tv_nsec - t0.tv_nsec) / 1e6) ms\n", stderr) } }
         do {
             if let undo = try body() { EALState.undo.append((alert, undo)) }
         } catch {

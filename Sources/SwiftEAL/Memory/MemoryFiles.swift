@@ -5,7 +5,7 @@ import Glibc
 /// The descriptor behind a mapped segment, as rte_memseg_get_fd(_offset) report it.
 enum MemoryFiles {
     /// Throws EINVAL (not a segment of a list), ENOENT (not mapped), ENOTSUP (external
-    /// memory), ENODEV (no descriptor: legacy memory keeps none, as DPDK's).
+    /// memory), ENODEV (no descriptor).
     static func descriptor(of ms: UnsafePointer<rte_memseg>?) throws(Errno) -> (fd: Int32, offset: Int) {
         guard let ms, let mem = MemConfig.mem, let addr = ms.pointee.addr,
               let li = MemsegLists.index(of: addr, in: mem) else { throw .EINVAL }
@@ -14,8 +14,6 @@ enum MemoryFiles {
         guard idx >= 0 else { throw .EINVAL }
         guard rte_fbarray_is_used(&msl.pointee.memseg_arr, UInt32(idx)) == 1 else { throw .ENOENT }
         guard msl.pointee.external == 0 else { throw .ENOTSUP }
-        let cfg = Runtime.config
-        if cfg.legacyMem && !cfg.noHuge { throw .ENODEV }
         let size = Int(msl.pointee.page_sz)
         return try pageFiles.withLock { (t: inout PageFileTable) throws(Errno) -> (Int32, Int) in
             let lf = t.lists[li]

@@ -96,8 +96,6 @@ enum MemoryInit {
             ms.pointee.iova = EALState.iovaMode == RTE_IOVA_VA ? rte_iova_t(UInt(bitPattern: base + i * page)) : badIOVA
             ms.pointee.len = page
             ms.pointee.hugepage_sz = UInt64(page)
-            ms.pointee.nchannel = mem.pointee.nchannel
-            ms.pointee.nrank = mem.pointee.nrank
         }
         FBArrayLayout.markAllUsed(&msl.pointee.memseg_arr)
         MemoryPages.sizes = [page]
@@ -146,6 +144,12 @@ enum MemoryInit {
         for (socket, pages) in plan {
             for (size, count) in pages where count > 0 {
                 try mapIntoLists(count: count, pageSize: size, socket: socket, flags: flags, mem)
+            }
+        }
+        if config.legacyMem && EALState.iovaMode == RTE_IOVA_PA && backing.kind != EAL_PAGES_FILE_PER_LIST
+            && !backing.memfdPerList {
+            for li in 0..<MemConfig.listCount where MemConfig.list(mem, li).pointee.base_va != nil {
+                LegacyLayout.sortByIOVA(list: li, in: mem)
             }
         }
         MemoryPages.sizes = sizes.map(\.pageSize)
