@@ -134,6 +134,13 @@ static void errors(void)
 	T("virt2memseg(NULL, NULL)", rte_mem_virt2memseg(NULL, NULL) != NULL);
 	T("iova2virt(0)", rte_mem_iova2virt(0) != NULL);
 	T("get_fd(NULL)", rte_memseg_get_fd(NULL));
+	size_t off = 5;
+	T("get_fd_offset(NULL, &off)", rte_memseg_get_fd_offset(NULL, &off));
+	struct rte_memseg fake = { .addr = &x, .len = 4096 };
+	T("get_fd(segment of no list)", rte_memseg_get_fd(&fake));
+	T("get_fd_offset(segment of no list)", rte_memseg_get_fd_offset(&fake, &off));
+	T("lock_page(stack)", rte_mem_lock_page(&x));
+	T("lock_page(NULL)", rte_mem_lock_page(NULL));
 	T("dma_mask(0)", rte_mem_check_dma_mask(0));
 	T("dma_mask(63)", rte_mem_check_dma_mask(63));
 	T("dma_mask(64)", rte_mem_check_dma_mask(64));
