@@ -140,22 +140,13 @@ enum MemoryPages {
     }
 
     /// Whether [addr, addr+length) lies in mapped EAL memory (every page of it used).
-    /// No lock: for the malloc fast path's check of a pointer it was handed, on every
-    /// rte_free. Inlined there, it divides nothing (page sizes are powers of two) and
-    /// stops at the first list whose area holds the address (an unused list has length
-    /// 0, so it never does).
-    @inline(__always)
+    /// No lock: for the malloc fast path's check of a pointer it was handed (only lists
+    /// this process can read are looked at). It divides nothing: page sizes are powers
+    /// of two.
     static func isMapped(_ addr: UnsafeRawPointer, length: Int) -> Bool {
-        guard let mem = MemConfig.mem, length > 0 else { return false }
-        let a = UInt(bitPattern: addr)
-        var li = 0
-        while li < MemConfig.listCount {
-            let msl = MemConfig.list(mem, li)
-            let offset = a &- UInt(bitPattern: msl.pointee.base_va)
-            if offset < UInt(bitPattern: msl.pointee.len) { return isMapped(msl, offset: offset, length: length) }
-            li &+= 1
-        }
-        return false
+        guard let mem = MemConfig.mem, length > 0, let li = MemsegLists.index(of: addr, in: mem) else { return false }
+        let msl = MemConfig.list(mem, li)
+        return isMapped(msl, offset: UInt(bitPattern: addr) &- UInt(bitPattern: msl.pointee.base_va), length: length)
     }
 
     @inline(__always)
