@@ -331,6 +331,7 @@ static void stats(void)
 	rte_free(big);
 	CHECK_EQ(rte_malloc_get_socket_stats(0, &s2), 0);
 	CHECK_EQ(s2.alloc_count, s0.alloc_count);
+	CHECK_EQ(s2.heap_allocsz_bytes, s0.heap_allocsz_bytes);   /* all back, slabs kept or not */
 	CHECK(s2.heap_allocsz_bytes + s2.heap_freesz_bytes == s2.heap_totalsz_bytes);
 	CHECK_EQ(rte_malloc_get_socket_stats(0, NULL), -1);
 	CHECK_EQ(rte_malloc_get_socket_stats(7, &s2), -1);

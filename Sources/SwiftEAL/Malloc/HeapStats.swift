@@ -2,10 +2,13 @@ import CEALShared
 import CSwiftEAL
 import Glibc
 
-/// rte_malloc_get_socket_stats' figures. Small blocks count one by one: those in slabs
-/// or in lcore caches are free, the others allocated; slab and element overheads are
-/// allocated bytes. So allocated + free = total always; lcore caches are read without
-/// their owners' help, exact once those lcores are idle.
+/// rte_malloc_get_socket_stats' figures. Allocated bytes are what is handed out: busy
+/// large elements and memzones, and the small blocks callers hold (each with its header
+/// line). Everything else is free: free elements, and the slabs but for their blocks in
+/// use (their free and cached blocks, and their own header lines, which go back with
+/// them). So allocated + free = total always, and freeing every block brings the bytes
+/// in use back to where they were. Lcore caches are read without their owners' help:
+/// exact once those lcores are idle.
 struct HeapFigures {
     var total = 0, free = 0, greatest = 0, freeCount = 0, allocCount = 0
 
@@ -17,7 +20,7 @@ extension Heap {
         var f = HeapFigures()
         lock()
         f.total = Int(p.pointee.total_size)
-        f.free = Int(p.pointee.free_size)
+        f.free = Int(p.pointee.free_size) + Int(p.pointee.slab_bytes)
         f.freeCount = Int(p.pointee.free_count)
         f.allocCount = Int(p.pointee.busy_count)
         f.greatest = greatestFree()
@@ -33,10 +36,10 @@ extension Heap {
             hc.lock()
             let capacity = Int(hc.p.pointee.capacity), out = Int(hc.p.pointee.out)
             hc.unlock()
-            let freeBlocks = capacity - out + min(cached[c], out)
-            f.free += freeBlocks * SizeClass.stride(c)
-            f.freeCount += freeBlocks
-            f.allocCount += max(0, out - cached[c])
+            let inUse = max(0, out - cached[c])
+            f.free -= inUse * SizeClass.stride(c)
+            f.freeCount += capacity - inUse
+            f.allocCount += inUse
         }
         return f
     }
