@@ -82,7 +82,7 @@ enum LcoreCache {
     /// Gives all but the `keep` most recently freed blocks of bin `c` back to the heap.
     @inline(never)
     static func flush(_ cache: UnsafeMutablePointer<eal_lcore_cache>, _ c: Int, keep: Int) {
-        guard let s = MallocState.shared ?? eal_malloc_local_ptr().pointee.shared, cache.pointee.heap >= 0 else { return }
+        guard let s = MallocState.shared, cache.pointee.heap >= 0 else { return }
         let bin = eal_cache_bin_at(cache, UInt32(c))
         var rest: UnsafeMutableRawPointer?
         if keep == 0 {

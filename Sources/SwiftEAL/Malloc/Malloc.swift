@@ -109,7 +109,7 @@ enum Malloc {
             if report { MallocReport.invalid(p, why) }
             return nil
         }
-        guard UInt(bitPattern: p) & 63 == 0, MemoryPages.isMapped(p - 64, length: 64) else {
+        guard UInt(bitPattern: p) & 63 == 0, isReadable(p) else {
             return bad("not a pointer into EAL memory")
         }
         guard let w = Tag.read(p) else { return bad("not the start of a block") }
@@ -137,23 +137,19 @@ enum Malloc {
     // MARK: validate, realloc
 
     /// The usable size of live block `p` with intact markers, else nil (nothing logged).
+    /// A memzone's memory counts as a sound block too, as in DPDK.
     static func usableSize(_ p: UnsafeMutableRawPointer) -> Int? {
-        guard let s = MallocState.shared, let block = inspect(p, s, report: false) else {
-            // a memzone's element is sound memory too, as DPDK's validate says
-            if let s = MallocState.shared, UInt(bitPattern: p) & 63 == 0,
-               MemoryPages.isMapped(p - 64, length: 64), let w = Tag.read(p),
-               Tag.state(w) == EAL_HEAP_ST_MEMZONE, Tag.heap(w) < Int(RTE_MAX_HEAPS) {
-                _ = s
-                let e = ElemPtr.of(data: p)
-                return e.cookieOK && e.trailerOK ? e.usable : nil
-            }
-            return nil
+        guard let s = MallocState.shared, UInt(bitPattern: p) & 63 == 0, isReadable(p) else { return nil }
+        if let w = Tag.read(p), Tag.state(w) == EAL_HEAP_ST_MEMZONE {
+            let e = ElemPtr.of(data: p)
+            return e.cookieOK && e.trailerOK ? e.usable : nil
         }
+        guard let block = inspect(p, s, report: false) else { return nil }
         switch block {
         case .small(_, let c, let w):
             let slab = (p - (Tag.back(w) << 6)).assumingMemoryBound(to: eal_heap_slab.self)
-            guard MemoryPages.isMapped(slab, length: 64), slab.cookieOK,
-                  (p + SizeClass.size(c)).load(as: UInt64.self) == Tag.trailer(p) else { return nil }
+            guard isReadable(UnsafeMutableRawPointer(slab) + 64),
+                  slab.cookieOK, (p + SizeClass.size(c)).load(as: UInt64.self) == Tag.trailer(p) else { return nil }
             return SizeClass.size(c)
         case .large(_, let e):
             return e.trailerOK ? e.usable : nil
