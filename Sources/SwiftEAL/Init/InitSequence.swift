@@ -112,6 +112,15 @@ enum InitSequence {
             return { alarmsCleanup() }
         }
 
+        // The -s/-S lcores become service lcores (DPDK's rte_service_init, before any
+        // device is probed so drivers can register services); undone by
+        // rte_service_finalize, which stops them and waits for every worker.
+        try step("rte_service_init() failed") { () throws(Errno) -> (() -> Void)? in
+            ServiceLcores.initEAL(serviceCores: config.serviceCores,
+                                  mainLcore: eal_lcore_table_ptr().pointee.main_lcore)
+            return { ServiceLcores.finalize() }
+        }
+
         // Leftover fbarray files of dead processes would make this prefix's arrays
         // fail with EBUSY; DPDK's primary clears them at startup too.
         if let dir = Runtime.directory, Runtime.sharesConfig, type == RTE_PROC_PRIMARY {
@@ -123,6 +132,11 @@ enum InitSequence {
             m.config.pointee.lcore_count = UInt32(config.enabledLcores.count)
             SharedConfig.publish(m)
         }
+
+        // Last, as DPDK: the service lcores start, running the services registered so
+        // far (no service lcores: -ENOTSUP, not an error). No alert, as DPDK's.
+        let started = rte_service_start_with_defaults()
+        if started < 0 && started != -ENOTSUP { throw Errno(-started) }
     }
 
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the

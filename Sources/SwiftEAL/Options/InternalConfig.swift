@@ -34,7 +34,7 @@ struct InternalConfig: Equatable, Sendable {
     var lcores = [LcoreSetting](repeating: LcoreSetting(), count: Int(RTE_MAX_LCORE))
     var lcoresGiven = false                   // -l, -c or --lcores was seen
     var mainLcore: UInt32? = nil              // --main-lcore
-    var serviceCores: [UInt32] = []           // -s / -S (recorded)
+    var serviceCores: [UInt32] = []           // -s / -S, ascending (Service/)
     var memoryChannels: UInt32 = 0            // -n
     var memoryRanks: UInt32 = 0               // -r
     var memoryMB: UInt64 = 0                  // -m
