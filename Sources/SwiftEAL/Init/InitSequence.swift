@@ -30,6 +30,14 @@ enum InitSequence {
         }
         if config.showVersion { ealLog(6, "RTE Version: '\(String(cString: rte_version()))'") }
 
+        // The tracer: fails on a bad registration (DPDK's eal_trace_init). Its undo
+        // comes after every EAL thread has ended: it saves the trace of a process
+        // whose init had succeeded, then frees the buffers.
+        try step("Cannot init trace") { () throws(Errno) -> (() -> Void)? in
+            try Trace.initEAL(config)
+            return { Trace.finish(save: EALState.initialized.load(ordering: .acquiring)) }
+        }
+
         try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
             let dir = try RuntimeDir.create(prefix: config.filePrefix)
             Runtime.directory = dir

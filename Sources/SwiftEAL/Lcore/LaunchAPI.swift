@@ -6,7 +6,9 @@ import Glibc
 @c @implementation
 public func rte_eal_remote_launch(_ f: LcoreFunction?, _ arg: UnsafeMutableRawPointer?,
                                   _ worker_id: UInt32) -> Int32 {
-    launch(f, arg, on: worker_id)
+    let rc = launch(f, arg, on: worker_id)
+    rte_eal_trace_thread_remote_launch(f.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg, worker_id, rc)
+    return rc
 }
 
 @c @implementation

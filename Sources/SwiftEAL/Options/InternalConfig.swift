@@ -75,7 +75,10 @@ struct InternalConfig: Equatable, Sendable {
     var vmwareTscMap = false                  // --vmware-tsc-map
     var maxSimdBitwidth: UInt16 = 0           // --force-max-simd-bitwidth
     var hugeWorkerStack: UInt64? = nil        // --huge-worker-stack[=KB]
-    var traceArgs: [String] = []              // --trace* (recorded; no tracer)
+    var traceRegexes: [String] = []           // --trace, in order
+    var traceDir: String? = nil               // --trace-dir: each one appended, with a '/'
+    var traceBufferSize: UInt64 = 0           // --trace-bufsz (0: 1 MB)
+    var traceMode: rte_trace_mode? = nil      // --trace-mode
     var showVersion = false                   // -v
     var showHelp = false                      // -h / --help
 

@@ -211,7 +211,7 @@ enum OptionParser {
                 c.hugeWorkerStack = 0
             }
         case .trace, .traceDir, .traceBufsz, .traceMode:
-            c.traceArgs.append(value)
+            return TraceOption.apply(opt, value, to: &c)
         case .version: c.showVersion = true
         case .help: c.showHelp = true
         }
