@@ -33,7 +33,7 @@ extension Trace {
         }
         s.dir = session
         s.sessionCreated = true
-        ealLog(6, "Trace dir: \(session)")
+        ealLog(7, "Trace dir: \(session)")
         return 0
     }
 
