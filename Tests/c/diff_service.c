@@ -287,6 +287,10 @@ static void api(void)
 	P(rte_service_map_lcore_get(62, 1));
 	P(rte_service_runstate_get(62));
 	P(rte_service_runstate_get(a));
+	/* stopped first: DPDK's unregister clears a service its lcore may be calling */
+	P(rte_service_runstate_set(a, 0));
+	WAIT_FOR(rte_service_may_be_active(a) == 0);
+	P(rte_service_may_be_active(a));
 	P(rte_service_component_unregister(a));
 	P(rte_service_runstate_set(b, 0));
 	P(rte_service_lcore_stop(1));

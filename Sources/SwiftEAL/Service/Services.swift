@@ -48,14 +48,19 @@ enum Services {
         }
     }
 
-    /// Removes a service and its mappings; its slot is zeroed for the next one.
+    /// Removes a service and its mappings. Its run states and flags go at once; its
+    /// callback and argument stay in the slot until a new service takes it, so an
+    /// lcore still inside a call (DPDK asks callers to stop the service first, and does
+    /// not check) never reads half a service. Statistics stay, as in DPDK.
     static func unregister(_ id: UInt32) -> Errno? {
         withLock {
             guard let s = valid(id) else { return .EINVAL }
             _ = eal_fetch_sub(&table.pointee.count, 1)
-            _ = eal_and32(&s.pointee.flags, ~EAL_SERVICE_F_REGISTERED)
+            eal_store_release(&s.pointee.flags, 0)
+            eal_store_release(&s.pointee.app_runstate, 0)
+            eal_store_release(&s.pointee.comp_runstate, 0)
+            eal_store_release(&s.pointee.mapped_lcores, 0)
             for l in 0...noLcoreSlot { eal_and64(&eal_service_lcore_at(l).pointee.mask, ~(UInt64(1) << id)) }
-            s.pointee = eal_service()
             return nil
         }
     }
