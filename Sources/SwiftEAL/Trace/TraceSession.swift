@@ -24,10 +24,13 @@ extension Trace {
             RteErrno.set(e)
             return -e
         }
+        // As DPDK: the directory becomes the session's before it is made, so a save
+        // after a failed one (a session of that name existed) nests a new one in it.
         let session = base + sessionName(prefix: s.filePrefix)
+        s.dir = session
         if mkdir(session, 0o700) < 0 {
             let e = errno
-            traceErr("trace_mkdir", 331, "mkdir \(session) failed [\(String(cString: strerror(e)))]")
+            traceErr("trace_mkdir", 346, "mkdir \(session) failed [\(String(cString: strerror(e)))]")
             RteErrno.set(e)
             return -e
         }
