@@ -71,6 +71,16 @@ static void dump(uint32_t id)
 	free(buf);
 }
 
+static volatile int slept;
+
+static int sleeper(void *arg)
+{
+	(void)arg;
+	usleep(200000);
+	slept = 1;
+	return 0;
+}
+
 static int run_iters(void *arg)
 {
 	uint32_t id = (uint32_t)((uintptr_t)arg >> 16), n = (uint32_t)((uintptr_t)arg & 0xffff);
@@ -398,7 +408,10 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return 1;
 	api();
+	/* cleanup waits for what the lcores run (rte_service_finalize waits for them all) */
+	P(rte_eal_remote_launch(sleeper, NULL, 1));
 	printf("cleanup %d\n", rte_eal_cleanup());
+	P(slept);
 	command_lines("/proc/self/exe");
 	return 0;
 }
