@@ -117,6 +117,7 @@ enum MemoryAttach {
             detach(list: li, mem)
             throw error
         }
+        MemorySync.record(list: li, msl: msl)
     }
 
     /// Unmaps the list's pages and range in this process, closes its files, detaches its
@@ -130,6 +131,7 @@ enum MemoryAttach {
             t.lists[li] = ListFiles()
         }
         LocalLists.remove(li)
+        MemorySync.forget(list: li)
         try? FBArray.detach(&msl.pointee.memseg_arr)
     }
 }
