@@ -80,6 +80,11 @@ enum Trace {
         if size == 0 { return fail(.EBADF, 466, "missing rte_trace_emit_header() in register fn") }
         if size > Int32(UInt16.max) { return fail(.ENOSPC, 473, "trace point size overflowed") }
         return state.withLock { s -> Int32 in
+            // The same handle under the same name again: already registered. This is
+            // DPDK's own librte_eal registering its lib.eal.* points from constructors
+            // while SwiftEAL is preloaded over it (its handle symbols bind to ours);
+            // DPDK never sees it, and would count a duplicate that fails init.
+            if s.points.contains(where: { $0.handle == handle && strcmp($0.name, name) == 0 }) { return 0 }
             if s.points.count > Int(UInt16.max) {
                 traceErr("__rte_trace_point_register", 479, "trace point exceeds the max count")
                 if s.registerErrno == 0 { s.registerErrno = ENOSPC }
