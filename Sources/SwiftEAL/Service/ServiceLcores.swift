@@ -26,11 +26,13 @@ enum ServiceLcores {
 
     /// Makes `lcore` a service lcore or an ordinary one again: its role in the lcore
     /// table (what rte_eal_lcore_role says) and its flag here, as DPDK's
-    /// set_lcore_state.
+    /// set_lcore_state. One word stored, without the table's lock, as DPDK: the
+    /// service API may be called from an rte_lcore_iterate callback, which holds it.
     static func setRole(_ lcore: UInt32, service: Bool) {
-        rte_rwlock_write_lock(eal_lcore_lock())
-        Lcores.info(lcore).pointee.role = Int32(bitPattern: (service ? ROLE_SERVICE : ROLE_RTE).rawValue)
-        rte_rwlock_write_unlock(eal_lcore_lock())
+        let role = (service ? ROLE_SERVICE : ROLE_RTE).rawValue
+        Lcores.info(lcore).pointer(to: \.role)!.withMemoryRebound(to: UInt32.self, capacity: 1) {
+            eal_store_seq($0, role)
+        }
         eal_store_seq(&at(lcore).pointee.is_service, service ? 1 : 0)
     }
 
