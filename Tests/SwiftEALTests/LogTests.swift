@@ -4,7 +4,7 @@ import Glibc
 import Testing
 @testable import SwiftEAL
 
-private func opt(_ arg: String) -> LogLevelOption? { parseLogLevelOption(arg) }
+private func opt(_ arg: String) -> LogLevelOption? { parseLogLevelOption(ByteString(arg)) }
 
 @Suite("--log-level grammar")
 struct LogLevelGrammarTests {
@@ -56,7 +56,7 @@ struct LogLevelGrammarTests {
     ])
     func rejected(arg: String) {
         #expect(opt(arg) == nil)
-        #expect(logLevelOptionError(arg) != nil)
+        #expect(logLevelOptionError(ByteString(arg)) != nil)
     }
 
     @Test("rejection messages are DPDK's")
@@ -136,6 +136,23 @@ struct LogMachineryTests {
         #expect(rte_log_get_level(UInt32(other)) == 4)            // no match: the default
         applyLogLevelOption(opt("swifttest.other,debug")!)
         #expect(rte_log_get_level(UInt32(other)) == 8)
+    }
+
+    @Test("--log-level patterns match type names byte for byte, invalid UTF-8 included")
+    func bytePatterns() {
+        defer { LogLevelOptions.reset() }
+        func register(_ bytes: [UInt8]) -> Int32 {
+            (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                rte_log_register_type_and_pick_level($0.baseAddress, 7)
+            }
+        }
+        let name = Array("swifttest.bytes.".utf8)
+        applyLogLevelOption(parseLogLevelOption(ByteString(name + [0xff] + Array("*:3".utf8)))!)
+        applyLogLevelOption(parseLogLevelOption(ByteString(name + [0xfd] + Array(".*,2".utf8)))!)
+        #expect(rte_log_get_level(UInt32(register(name + [0xff, 0x41]))) == 3)
+        #expect(rte_log_get_level(UInt32(register(name + [0xfe, 0x41]))) == 7) // was 3 with U+FFFD
+        #expect(rte_log_get_level(UInt32(register(name + [0xfd, 0x41]))) == 2)
+        #expect(rte_log_get_level(UInt32(register(name + Array("\u{FFFD}A".utf8)))) == 7)
     }
 
     @Test("a global option sets the global level and is not saved")
