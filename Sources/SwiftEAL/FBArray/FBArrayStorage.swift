@@ -82,6 +82,9 @@ enum FBArray {
                 guard try flockNB(file.rawValue, LOCK_EX) else { throw Errno.EBUSY }
                 try file.truncate(0) // a stale file from a dead process must not leak old bits
                 try file.truncate(length)
+                // Blocks are reserved before the mapping is touched: on a full file
+                // system that is ENOSPC here, not SIGBUS at the first write.
+                try file.reserve(length)
                 guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EBUSY }
                 data = try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
                     let p = try mapShared(file.rawValue, length: length, at: UnsafeMutableRawPointer(bitPattern: r.nextHint),
@@ -137,7 +140,10 @@ enum FBArray {
                 guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EAGAIN }
                 var st = stat()
                 _ = try syscall { fstat(file.rawValue, &st) }
-                if Int(st.st_size) < length { try file.truncate(length) }
+                if Int(st.st_size) < length {
+                    try file.truncate(length)
+                    try file.reserve(length)
+                }
                 data = try mapShared(file.rawValue, length: length, at: want, exact: true)
             } catch {
                 file.close()

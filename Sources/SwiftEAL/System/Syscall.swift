@@ -49,6 +49,16 @@ struct FileDescriptor: Equatable {
         _ = try syscall { ftruncate(rawValue, off_t(size)) }
     }
 
+    /// Allocates the blocks of the first `size` bytes, so writes through a mapping of
+    /// them cannot fault: ENOSPC (or EFBIG) now instead of SIGBUS later.
+    func reserve(_ size: Int) throws(Errno) {
+        while true {
+            let r = posix_fallocate(rawValue, 0, off_t(size))
+            if r == 0 { return }
+            if r != EINTR { throw Errno(r) }
+        }
+    }
+
     /// A whole-file fcntl lock: shared or exclusive, waiting or not.
     /// Returns false when `wait` is false and another process holds a conflicting lock.
     func lock(exclusive: Bool, wait: Bool = false) throws(Errno) -> Bool {
