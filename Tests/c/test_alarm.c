@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <rte_alarm.h>
+#include <rte_log.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_interrupts.h>
@@ -222,6 +223,28 @@ static void test_concurrent_thousand(void)
 	CHECK_EQ(rte_errno, ENOENT);
 }
 
+/* After cleanup every set is refused, and said so once, not once per call (a caller
+ * that loops on it would flood the log). */
+static void test_after_cleanup(void)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *log = open_memstream(&text, &size);
+	CHECK_EQ(rte_openlog_stream(log), 0);
+	int refused = 0;
+	for (int i = 0; i < 1000; i++)
+		refused += rte_eal_alarm_set(1000, nothing, NULL) < 0;
+	CHECK_EQ(refused, 1000);
+	fflush(log);
+	int lines = 0;
+	for (size_t i = 0; i < size; i++)
+		lines += text[i] == '\n';
+	CHECK_EQ(lines, 1);
+	rte_openlog_stream(NULL);
+	fclose(log);
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -235,5 +258,6 @@ int main(int argc, char **argv)
 	/* pending alarms at cleanup are dropped, never called */
 	CHECK_EQ(rte_eal_alarm_set(1000000, nothing, NULL), 0);
 	CHECK_EQ(rte_eal_cleanup(), 0);
+	test_after_cleanup();
 	return check_report();
 }

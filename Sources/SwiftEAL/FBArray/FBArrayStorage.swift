@@ -96,6 +96,7 @@ enum FBArray {
                 // a file this call sized (or failed to) is nobody's: don't leave it behind
                 if error != .EBUSY, (try? flockNB(file.rawValue, LOCK_EX)) == true, file.isFile(at: path) {
                     _ = path.withCString { unlink($0) }
+                    removeOrphanedDirectory(backing?.runtimeDirectory)
                 }
                 file.close()
                 throw error
@@ -204,12 +205,21 @@ enum FBArray {
                     throw e
                 }
                 Glibc.close(a.fd)
+                removeOrphanedDirectory(a.runtimeDirectory)
             }
             munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
             r.areas.remove(at: i)
             UnsafeMutableRawPointer(arr).initializeMemory(as: UInt8.self, repeating: 0,
                                                           count: MemoryLayout<rte_fbarray>.size)
         }
+    }
+
+    /// After rte_eal_cleanup the runtime directory is no longer this process's, and
+    /// cleanup could not remove it while an array's file was in it: the last such
+    /// array to go removes it (rmdir: only when empty).
+    private static func removeOrphanedDirectory(_ dir: ByteString?) {
+        guard let dir, Runtime.directory != dir else { return }
+        _ = dir.withCString { rmdir($0) }
     }
 
     // MARK: system calls

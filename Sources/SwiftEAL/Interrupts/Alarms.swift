@@ -26,6 +26,8 @@ struct AlarmState {
     var runner = pthread_t()
     /// How far ahead of a deadline the timer goes off (0: at the deadline).
     var earlyWakeNs: UInt64 = 0
+    /// A refused rte_eal_alarm_set has been logged.
+    var refusalLogged = false
 }
 
 typealias AlarmStatePtr = UnsafeMutablePointer<AlarmState>
@@ -136,9 +138,13 @@ enum Alarms {
                                     fn: fn, arg: arg, executing: false))
         s.lock()
         if s.pointee.timerfd < 0 {
+            // Said once: a caller looping on a refused set (after rte_eal_cleanup,
+            // say) would otherwise write a line per call.
+            let first = !s.pointee.refusalLogged
+            s.pointee.refusalLogged = true
             s.unlock()
             a.deallocate()
-            ealLog(4, "rte_eal_alarm_set: alarms are not initialised (rte_eal_init)")
+            if first { ealLog(4, "rte_eal_alarm_set: alarms are not initialised (rte_eal_init) or already cleaned up") }
             throw .ENOTSUP
         }
         // After every alarm due no later than this one.
