@@ -120,6 +120,20 @@ struct LogMachineryTests {
         #expect(many.allSatisfy { rte_log_get_level(UInt32($0)) == 7 })
     }
 
+    @Test("type ids map onto chunks of doubling size, without gaps, up to Int32.max")
+    func chunkLayout() {
+        var expected: (UInt32, Int) = (0, 0)
+        for id in UInt32(0)..<100_000 {
+            let at = LogRegistry.locate(id)
+            #expect(at == expected, "id \(id)")
+            expected = at.offset + 1 == LogRegistry.capacity(ofChunk: at.chunk) ? (at.chunk + 1, 0) : (at.chunk, at.offset + 1)
+        }
+        let last = LogRegistry.locate(UInt32(Int32.max))
+        #expect(last.chunk < UInt32(EAL_LOG_MAX_CHUNKS) && last.offset < LogRegistry.capacity(ofChunk: last.chunk))
+        let top = LogRegistry.locate(UInt32.max)
+        #expect(top.chunk < UInt32(EAL_LOG_MAX_CHUNKS) && top.offset < LogRegistry.capacity(ofChunk: top.chunk))
+    }
+
     @Test("saved --log-level options pick the level of later types; the last match wins")
     func pickLevel() {
         defer { LogLevelOptions.reset() }
