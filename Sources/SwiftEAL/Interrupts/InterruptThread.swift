@@ -185,6 +185,12 @@ private func drainPipe(_ fd: Int32) {
 /// pipe says the sources changed; return when interruptsCleanup asks.
 private func intrThreadMain(_ s: IntrStatePtr) {
     s.pointee.threadSelf = pthread_self()
+    // When every CPU runs an lcore, this thread shares a CPU with one that never
+    // sleeps. With the default slice the scheduler may let that one finish its slice
+    // (milliseconds) before this thread runs, which is where late alarms came from; a
+    // short slice makes it run as soon as its timer or fd wakes it. Its share of the
+    // CPU is unchanged. Unprivileged; kernels before 6.12 ignore it.
+    _ = eal_sched_set_slice(intrThreadSliceNs)
     guard let events = s.pointee.events else { return }
     let pipeFd = s.pointee.pipeRead
     while let epfd = buildWaitList(s) {
@@ -216,6 +222,9 @@ private func intrThreadMain(_ s: IntrStatePtr) {
     s.unlock()
     if release { releaseInterrupts(s) }
 }
+
+/// The interrupt thread's time slice (the shortest the kernel takes is 100 us).
+let intrThreadSliceNs: UInt64 = 100_000
 
 /// Creates the wake-up pipe and starts eal-intr-thread (rte_eal_init step 8).
 func interruptsInit() throws(Errno) {
