@@ -5,6 +5,8 @@
 #   diff_*.c  built against DPDK's headers, linked once to DPDK's librte_eal and once
 #             to libswifteal.so; the two outputs (stdout) must be identical.
 #   abi_*.c   built against include/ and against DPDK's headers; outputs must match.
+#   preload_*.c  built against DPDK's headers and linked to DPDK's librte_eal, run with
+#             LD_PRELOAD=libswifteal.so; self-checking like test_*.c.
 # Usage: Tests/c/run.sh [name-filter]. Ends with "N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,6 +103,14 @@ for src in Tests/c/diff_*.c; do
 		fail "$name (DPDK exit $rc_d, SwiftEAL exit $rc_s)"
 		diff "$out/$name.dpdk.out" "$out/$name.swifteal.out" | head -n 20 | sed 's/^/    /'
 	fi
+done
+
+for src in Tests/c/preload_*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
+	build "$name" $common $dpdk_cflags "$src" -o "$out/$name" $dpdk_libs -ldl || continue
+	LD_PRELOAD=$lib/libswifteal.so run_counted "$out/$name" "$name"
 done
 
 for src in Tests/c/abi_*.c; do
