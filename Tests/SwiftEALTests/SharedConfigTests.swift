@@ -1,14 +1,22 @@
 import CEALShared
 import CSwiftEAL
+import Foundation
 import Glibc
 import Testing
 @testable import SwiftEAL
 
 @Suite("Runtime dir and shared config", .serialized)
-struct SharedConfigTests {
+final class SharedConfigTests {
+    /// The directories this test made, removed with what they hold when it ends.
+    private var made: [String] = []
+    deinit { for dir in made { try? FileManager.default.removeItem(atPath: dir) } }
+
+    /// A fresh directory under /tmp, removed after the test.
     private func tempDir() -> String {
         var template = Array("/tmp/swifteal-cfg.XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&template)!)
+        let dir = String(cString: mkdtemp(&template)!)
+        made.append(dir)
+        return dir
     }
 
     private func exists(_ path: String) -> Bool {

@@ -12,8 +12,9 @@
 #include <rte_spinlock.h>
 #include <rte_rwlock.h>
 #include <rte_tailq.h>
+#include "eal_memory.h"
 
-#define EAL_SHARED_CONFIG_VERSION 1
+#define EAL_SHARED_CONFIG_VERSION 2
 
 struct eal_shared_config {
 	volatile uint32_t magic;    /* RTE_MAGIC once the primary has finished init */
@@ -31,6 +32,7 @@ struct eal_shared_config {
 	uint32_t single_file_segments;
 	uint64_t base_virtaddr;
 	struct rte_tailq_head tailq_head[RTE_MAX_TAILQ]; /* rte_eal_tailq_lookup's heads */
+	struct eal_mem_config mem;  /* memseg lists and memory facts (Memory/) */
 };
 
 #endif

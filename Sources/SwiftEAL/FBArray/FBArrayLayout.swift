@@ -45,3 +45,17 @@ enum FBArrayLayout {
         header.pointee.n_words = UInt32(wordCount(len: len))
     }
 }
+
+extension FBArrayLayout {
+    /// Marks every element used at once (a memseg list mapped whole at init), before any
+    /// other thread can see the array.
+    static func markAllUsed(_ arr: UnsafeMutablePointer<rte_fbarray>) {
+        let len = Int(arr.pointee.len)
+        let m = mask(arr)
+        for w in 0..<wordCount(len: len) {
+            let bits = min(64, len - w * 64)
+            m.words[w] = bits == 64 ? ~0 : (UInt64(1) << UInt64(bits)) - 1
+        }
+        arr.pointee.count = UInt32(len)
+    }
+}

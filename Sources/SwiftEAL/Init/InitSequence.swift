@@ -65,25 +65,42 @@ enum InitSequence {
             return { tailqsCleanup() }
         }
 
-        EALState.iovaMode = config.iovaMode != RTE_IOVA_DC ? config.iovaMode : RTE_IOVA_VA
-        if let m = EALState.shared {
-            if type == RTE_PROC_PRIMARY {
-                m.config.pointee.iova_mode = EALState.iovaMode.rawValue
-                m.config.pointee.base_virtaddr = config.baseVirtaddr
-                m.config.pointee.legacy_mem = config.legacyMem ? 1 : 0
-                m.config.pointee.single_file_segments = config.singleFileSegments ? 1 : 0
-            } else {
-                EALState.iovaMode = rte_iova_mode(rawValue: m.config.pointee.iova_mode)
+        // The memory config: the shared one, or a private one when nothing is shared.
+        try step("Cannot init memory config") { () throws(Errno) -> (() -> Void)? in
+            try MemConfig.install(shared: EALState.shared?.config)
+        }
+
+        if type == RTE_PROC_PRIMARY {
+            EALState.iovaMode = IOVA.chooseMode(requested: config.iovaMode, noHuge: config.noHuge)
+            if let c = MemConfig.config {
+                c.pointee.iova_mode = EALState.iovaMode.rawValue
+                c.pointee.base_virtaddr = config.baseVirtaddr
             }
+        } else if let m = EALState.shared {
+            EALState.iovaMode = rte_iova_mode(rawValue: m.config.pointee.iova_mode)
+            IOVA.physAddrsAvailable = EALState.iovaMode == RTE_IOVA_PA
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
 
-        try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
-            try MemoryRequest.check(config)
-            return nil
+        // The TSC calibration's first stamp: its 10 ms pass while the memory is mapped.
+        let tscStart = TSC.calibrated == 0 && TSC.fromCPUID() == 0 ? TSC.stamp() : nil
+
+        if type == RTE_PROC_PRIMARY {
+            try step("Cannot get hugepage information.") { () throws(Errno) -> (() -> Void)? in
+                try MemoryInit.discoverHugepages(config)
+            }
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryInit.initMemory(config)
+            }
+        } else {
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryAttach.attach(config)
+            }
         }
+        // memory comes before this (lead); then the memzone table and the malloc heaps
+
         try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
-            try timersInit()
+            try timersInit(start: tscStart)
             return nil
         }
         try step("Cannot init lcores") { () throws(Errno) -> (() -> Void)? in
@@ -116,6 +133,8 @@ enum InitSequence {
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the
     /// alert DPDK prints ("EAL: FATAL: <what>") and rethrows.
     static func step(_ alert: String, _ body: () throws(Errno) -> (() -> Void)?) throws(Errno) {
+        var t0 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t0)
+        defer { if getenv("SWIFTEAL_INIT_TIMES") != nil { var t1 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t1); fputs("step \(alert): \(Double(t1.tv_sec - t0.tv_sec) * 1e3 + Double(t1.tv_nsec - t0.tv_nsec) / 1e6) ms\n", stderr) } }
         do {
             if let undo = try body() { EALState.undo.append((alert, undo)) }
         } catch {

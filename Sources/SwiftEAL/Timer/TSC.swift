@@ -30,10 +30,16 @@ enum TSC {
     /// nearest 10 MHz (as DPDK does). Each end is a clock read bracketed by two TSC
     /// reads, so a preemption there cannot skew it: 10 ms then resolves the frequency
     /// far below the 10 MHz rounding, where DPDK sleeps 100 ms.
-    static func measure(ms: Int = 10) -> UInt64 {
-        guard let (c0, n0) = stamp() else { return 0 }
-        var nap = timespec(tv_sec: 0, tv_nsec: ms * 1_000_000), rest = timespec()
-        while nanosleep(&nap, &rest) != 0 && errno == EINTR { nap = rest }
+    static func measure(ms: Int = 10, from start: (UInt64, Int64)? = nil) -> UInt64 {
+        guard let (c0, n0) = start ?? stamp() else { return 0 }
+        // only what is left of the interval: init does other work after the first stamp
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC_RAW, &t)
+        let left = Int64(ms) * 1_000_000 - (Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) - n0)
+        if left > 0 {
+            var nap = timespec(tv_sec: 0, tv_nsec: Int(left)), rest = timespec()
+            while nanosleep(&nap, &rest) != 0 && errno == EINTR { nap = rest }
+        }
         guard let (c1, n1) = stamp(), n1 > n0, c1 > c0 else { return 0 }
         let hz = Double(c1 - c0) * 1e9 / Double(n1 - n0)
         let step = 10_000_000.0
@@ -42,7 +48,7 @@ enum TSC {
 
     /// A (TSC, nanoseconds) pair taken as close together as the machine allows:
     /// the tightest of a few TSC-clock-TSC brackets.
-    private static func stamp() -> (UInt64, Int64)? {
+    static func stamp() -> (UInt64, Int64)? {
         var best: (UInt64, Int64)? = nil
         var bestWidth = UInt64.max
         for _ in 0..<5 {
@@ -59,16 +65,17 @@ enum TSC {
     }
 }
 
-/// Calibrates the TSC (once per process) and makes it the EAL timer.
-/// Called by rte_eal_init.
-func timersInit() throws(Errno) {
+/// Calibrates the TSC (once per process) and makes it the EAL timer. Called by
+/// rte_eal_init; `start` is a stamp taken earlier in init (the memory was mapped
+/// meanwhile), so the calibration interval costs init nothing when that took 10 ms.
+func timersInit(start: (UInt64, Int64)? = nil) throws(Errno) {
     if Runtime.config.vmwareTscMap {
         // as DPDK 22.11 built without RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT (Debian's build)
         ealLog(5, "Ignoring --vmware-tsc-map because RTE_LIBRTE_EAL_VMWARE_TSC_MAP_SUPPORT is not set")
     }
     if TSC.calibrated == 0 {
         var hz = TSC.fromCPUID()
-        if hz == 0 { hz = TSC.measure() }
+        if hz == 0 { hz = TSC.measure(from: start) }
         guard hz != 0 else {
             ealLog(4, "Cannot calibrate the TSC")
             throw .ENOTSUP
@@ -76,5 +83,6 @@ func timersInit() throws(Errno) {
         TSC.calibrated = hz
     }
     TSC.hz = TSC.calibrated
+    ealLog(8, "TSC frequency is ~\(TSC.hz / 1000) KHz")
     eal_timer_source = EAL_TIMER_TSC
 }
