@@ -126,13 +126,24 @@ public func rte_fbarray_is_used(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ idx
 @inline(__always)
 private func readConsistent(_ arr: UnsafeMutablePointer<rte_fbarray>,
                             _ body: (UsedMask, _ count: Int) -> Int) -> Int {
-    let seq = FBArrayLayout.sequence(arr)
+    // both from one look at the struct: loads after the acquire below are not reused
+    let mask = FBArrayLayout.mask(arr)
+    let seq = AtomicView((UnsafeMutableRawPointer(mask.words) - MemoryLayout<UInt32>.size)
+        .assumingMemoryBound(to: UInt32.self))
     let before = seq.load()
     if before & 1 == 0 {
-        let r = body(FBArrayLayout.mask(arr), Int(arr.pointee.count))
+        let r = body(mask, Int(arr.pointee.count))
         atomicMemoryFence(ordering: .acquiring)
         if seq.loadRelaxed() == before { return r }
     }
+    return readLocked(arr, body)
+}
+
+/// `body` under the read lock: readConsistent's way when a writer came by. Kept out of
+/// line so the lock-free path stays short (fewer registers to save on every call).
+@inline(never)
+private func readLocked(_ arr: UnsafeMutablePointer<rte_fbarray>,
+                        _ body: (UsedMask, _ count: Int) -> Int) -> Int {
     rte_rwlock_read_lock(&arr.pointee.rwlock)
     let r = body(FBArrayLayout.mask(arr), Int(arr.pointee.count))
     rte_rwlock_read_unlock(&arr.pointee.rwlock)
@@ -172,7 +183,8 @@ private func findN(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32, _
     let r = readConsistent(arr) { m, count in
         if (used ? count : len - count) < want { return -1 }
         if next {
-            return len - s < want ? -1 : m.nextN(s, want, used)
+            if len - s < want { return -1 }
+            return m.nextNInFirstWord(s, want, used) ?? m.nextN(s, want, used)
         }
         return s + 1 < want ? -1 : m.prevN(s, want, used)
     }
