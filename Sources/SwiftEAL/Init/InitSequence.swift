@@ -163,8 +163,6 @@ enum InitSequence {
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the
     /// alert DPDK prints ("EAL: FATAL: <what>") and rethrows.
     static func step(_ alert: String, _ body: () throws(Errno) -> (() -> Void)?) throws(Errno) {
-        var t0 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t0)
-        defer { if getenv("SWIFTEAL_INIT_TIMES") != nil { var t1 = timespec(); clock_gettime(CLOCK_MONOTONIC, &t1); fputs("step \(alert): \(Double(t1.tv_sec - t0.tv_sec) * 1e3 + Double(t1.tv_nsec - t0.tv_nsec) / 1e6) ms\n", stderr) } }
         do {
             if let undo = try body() { EALState.undo.append((alert, undo)) }
         } catch {

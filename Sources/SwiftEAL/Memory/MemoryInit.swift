@@ -265,7 +265,7 @@ enum MemoryInit {
                         let start = rte_fbarray_find_next_used(&msl.pointee.memseg_arr, UInt32(seg))
                         guard start >= 0 else { break }
                         let len = Int(rte_fbarray_find_contig_used(&msl.pointee.memseg_arr, UInt32(start)))
-                        PageMapper.unmapPages(list: li, first: Int(start), count: len, in: mem)
+                        PageMapper.unmapPages(list: li, first: Int(start), count: len, in: mem, record: false)
                         seg = Int(start) + max(len, 1)
                     }
                 }
