@@ -78,6 +78,16 @@ static int echo(const struct rte_mp_msg *m, const void *peer)
 	return rte_mp_reply(&r, peer);
 }
 
+/* The last secondary that said hello (its socket path). */
+static char hello_peer[256];
+
+static int hello(const struct rte_mp_msg *m, const void *peer)
+{
+	(void)m;
+	snprintf(hello_peer, sizeof(hello_peer), "%s", (const char *)peer);
+	return 0;
+}
+
 static int async_done(const struct rte_mp_msg *req, const struct rte_mp_reply *reply)
 {
 	(void)req;
@@ -209,7 +219,11 @@ static int secondary(char *prog, const char *prefix, int idle)
 		return 1;
 	}
 	rte_mp_action_register("sec_echo", echo);
-	if (!idle) {
+	if (idle) {
+		struct rte_mp_msg m;
+		msg(&m, "hello", NULL);
+		rte_mp_sendmsg(&m);
+	} else {
 		struct rte_mp_msg m;
 		bad_messages();
 		show("register sec_echo again", rte_mp_action_register("sec_echo", nop));
@@ -323,6 +337,7 @@ int main(int argc, char **argv)
 	bad_names();
 	bad_messages();
 	show("register echo", rte_mp_action_register("echo", echo));
+	rte_mp_action_register("hello", hello);
 	struct rte_mp_msg m;
 	msg(&m, "echo", "nobody");
 	show("sendmsg, no secondary", rte_mp_sendmsg(&m));
@@ -355,9 +370,13 @@ int main(int argc, char **argv)
 		printf("secondary did not start\n");
 		return 1;
 	}
+	for (int i = 0; i < 500 && hello_peer[0] == 0; i++)
+		usleep(10000);
 	kill(c.pid, SIGKILL);
 	printf("secondary exit %d\n", finish(&c));
 	msg(&m, "sec_echo", "dead?");
+	show("reply to the dead secondary", rte_mp_reply(&m, hello_peer));
+	printf("%s     its socket %s\n", who, access(hello_peer, F_OK) == 0 ? "is there" : "is gone");
 	sync_req("request_sync to a dead secondary", &m, 1000);
 
 	show("rte_eal_cleanup", rte_eal_cleanup());

@@ -234,7 +234,7 @@ enum MPChannel {
                 var ign = rte_mp_msg()
                 ign.name = wire.pointee.msg.name
                 _ = try? MPSocket.send(fd: s.pointee.fd, type: EAL_MP_IGN, seq: wire.pointee.seq, &ign,
-                                       to: from, allowGone: false)
+                                       to: from, gone: .refused)
             } else {
                 ealLog(4, "Cannot find action: \(wire.pointee.msg.nameString)")
             }
@@ -298,6 +298,12 @@ private func mpReceiveLoop() {
     }
     var iov = iovec()
     while true {
+        // cleanup from an action on this thread closed the socket: its number may
+        // already name another file
+        s.lock()
+        let stopping = s.pointee.stopping
+        s.unlock()
+        if stopping { return }
         wire.initialize(to: eal_mp_wire())
         from.initialize(to: sockaddr_un())
         iov.iov_base = UnsafeMutableRawPointer(wire)

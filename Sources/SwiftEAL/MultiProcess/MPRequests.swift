@@ -65,7 +65,7 @@ enum MPRequests {
     /// Registers `msg` as a request to `peers`, then sends it to each. On return the
     /// request is on its way (sync: the caller waits; async: its alarm is set); on a
     /// failure nothing of it is left. `sent` counts the peers it reached.
-    static func start(_ msg: UnsafePointer<rte_mp_msg>, peers: [MPAddress], allowGone: Bool,
+    static func start(_ msg: UnsafePointer<rte_mp_msg>, peers: [MPAddress], gone: MPGonePolicy,
                       deadline: UInt64, completion: MPCompletion?, sent: inout Int32) throws(Errno) -> MPRequestPtr {
         let s = mpState
         let req = MPRequestPtr.allocate(capacity: 1)
@@ -107,7 +107,7 @@ enum MPRequests {
             let e = entries + i
             do {
                 let r = try withUnsafePointer(to: &req.pointee.message) { (m) throws(Errno) in
-                    try MPSocket.send(fd: fd, type: EAL_MP_REQ, seq: req.pointee.seq, m, to: e.pointee.peer, allowGone: allowGone)
+                    try MPSocket.send(fd: fd, type: EAL_MP_REQ, seq: req.pointee.seq, m, to: e.pointee.peer, gone: gone)
                 }
                 if case .gone = r {
                     s.lock()

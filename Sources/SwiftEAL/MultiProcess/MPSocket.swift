@@ -63,6 +63,25 @@ struct MPAddress {
     }
 }
 
+/// When a peer that is not there is no error (DPDK's rules): a secondary's socket
+/// whose process died refuses the connection, one that exited is gone from the
+/// directory.
+enum MPGonePolicy {
+    /// Every failure is an error (a secondary sending to its primary).
+    case none
+    /// The primary sending to one secondary: a dead one's socket is removed, the
+    /// send counts as done (as DPDK's).
+    case refused
+    /// The primary's broadcast: dead or vanished secondaries are skipped.
+    case refusedOrMissing
+
+    /// For a send to `target` (nil: the default destinations) by this process.
+    static func forTarget(_ target: MPAddress?, primary: Bool) -> MPGonePolicy {
+        guard primary else { return .none }
+        return target == nil ? .refusedOrMissing : .refused
+    }
+}
+
 /// What a send came to.
 enum MPSendResult {
     case sent
@@ -91,10 +110,10 @@ enum MPSocket {
 
     /// Sends one datagram. Errors are DPDK's: the errno of sendmsg (EBADF for a bad
     /// fd in the message, ENOENT for a peer path that is not there...), except that
-    /// `allowGone` turns a dead or vanished secondary into `.gone`, its socket
-    /// file removed when it refused the connection.
+    /// `gone` tells when a dead or vanished secondary is `.gone` instead (its
+    /// socket file removed when it refused the connection).
     static func send(fd: Int32, type: Int32, seq: UInt32, _ msg: UnsafePointer<rte_mp_msg>,
-                     to address: MPAddress, allowGone: Bool) throws(Errno) -> MPSendResult {
+                     to address: MPAddress, gone: MPGonePolicy) throws(Errno) -> MPSendResult {
         var wire = eal_mp_wire()
         wire.type = type
         wire.seq = seq
@@ -127,7 +146,7 @@ enum MPSocket {
         }
         if r >= 0 { return .sent }
         let e = Errno(Int32(-r))
-        if allowGone && (e == .ECONNREFUSED || e == .ENOENT) {
+        if (e == .ECONNREFUSED && gone != .none) || (e == .ENOENT && gone == .refusedOrMissing) {
             if e == .ECONNREFUSED { _ = address.withPath { unlink($0) } }
             return .gone
         }

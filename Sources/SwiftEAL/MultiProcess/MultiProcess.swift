@@ -102,11 +102,11 @@ enum MultiProcess {
 
     static func sendMessage(_ msg: UnsafePointer<rte_mp_msg>, to target: MPAddress?) throws(Errno) {
         try requireChannel()
-        try withDestinations(target) { (peers, allowGone) throws(Errno) in
+        try withDestinations(target) { (peers, gone) throws(Errno) in
             // As DPDK: every peer is tried; a failure makes the whole send fail.
             var failure: Errno? = nil
             for p in peers {
-                do throws(Errno) { _ = try MPSocket.send(fd: mpState.pointee.fd, type: EAL_MP_MSG, seq: 0, msg, to: p, allowGone: allowGone) }
+                do throws(Errno) { _ = try MPSocket.send(fd: mpState.pointee.fd, type: EAL_MP_MSG, seq: 0, msg, to: p, gone: gone) }
                 catch { failure = error }
             }
             if let failure { throw failure }
@@ -116,8 +116,8 @@ enum MultiProcess {
     static func requestSync(_ msg: UnsafePointer<rte_mp_msg>, deadline: UInt64, to target: MPAddress?,
                             sent: inout Int32) throws(Errno) -> [rte_mp_msg] {
         try requireChannel()
-        let req = try withDestinations(target) { (peers, allowGone) throws(Errno) in
-            try MPRequests.start(msg, peers: peers, allowGone: allowGone, deadline: deadline, completion: nil, sent: &sent)
+        let req = try withDestinations(target) { (peers, gone) throws(Errno) in
+            try MPRequests.start(msg, peers: peers, gone: gone, deadline: deadline, completion: nil, sent: &sent)
         }
         return try MPRequests.waitSync(req, sent: &sent)
     }
@@ -126,14 +126,15 @@ enum MultiProcess {
                              _ completion: MPCompletion) throws(Errno) {
         try requireChannel()
         var sent: Int32 = 0
-        _ = try withDestinations(target) { (peers, allowGone) throws(Errno) in
-            try MPRequests.start(msg, peers: peers, allowGone: allowGone, deadline: deadline, completion: completion, sent: &sent)
+        _ = try withDestinations(target) { (peers, gone) throws(Errno) in
+            try MPRequests.start(msg, peers: peers, gone: gone, deadline: deadline, completion: completion, sent: &sent)
         }
     }
 
     static func reply(_ msg: UnsafePointer<rte_mp_msg>, to peer: MPAddress) throws(Errno) {
         let seq = MPChannel.takeAnswer(peer: peer, name: msg)
-        _ = try MPSocket.send(fd: mpState.pointee.fd, type: EAL_MP_REP, seq: seq, msg, to: peer, allowGone: false)
+        _ = try MPSocket.send(fd: mpState.pointee.fd, type: EAL_MP_REP, seq: seq, msg, to: peer,
+                              gone: MPGonePolicy.forTarget(peer, primary: MPChannel.isPrimary))
     }
 
     // MARK: helpers
@@ -150,10 +151,11 @@ enum MultiProcess {
     /// and from the primary to every secondary whose socket is in the runtime
     /// directory (a dead one is dropped, its socket removed, and not counted).
     private static func withDestinations<R>(_ target: MPAddress?,
-                                            _ body: ([MPAddress], Bool) throws(Errno) -> R) throws(Errno) -> R {
-        if let target { return try body([target], false) }
-        if !MPChannel.isPrimary { return try body([try MPChannel.primaryAddress()], false) }
-        return try MPSocket.withSecondaries(in: mpState.pointee.directory) { (peers) throws(Errno) in try body(peers, true) }
+                                            _ body: ([MPAddress], MPGonePolicy) throws(Errno) -> R) throws(Errno) -> R {
+        let gone = MPGonePolicy.forTarget(target, primary: MPChannel.isPrimary)
+        if let target { return try body([target], gone) }
+        if !MPChannel.isPrimary { return try body([try MPChannel.primaryAddress()], gone) }
+        return try MPSocket.withSecondaries(in: mpState.pointee.directory) { (peers) throws(Errno) in try body(peers, gone) }
     }
 
     /// CLOCK_MONOTONIC nanoseconds `ns` from now (saturating).
