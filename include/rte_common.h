@@ -21,7 +21,12 @@ extern "C" {
 #define asm __asm__
 #endif
 
+/* C11 features used as extensions before C11 (DPDK's value under each -std) */
+#if !defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L
 #define RTE_STD_C11 __extension__
+#else
+#define RTE_STD_C11
+#endif
 
 #if defined(__clang__)
 #define RTE_CC_CLANG
@@ -35,6 +40,11 @@ extern "C" {
 
 /* attributes */
 #define __rte_aligned(a) __attribute__((__aligned__(a)))
+
+/* x86 reads unaligned words natively: no strict-alignment build, plain integers */
+typedef uint64_t unaligned_uint64_t;
+typedef uint32_t unaligned_uint32_t;
+typedef uint16_t unaligned_uint16_t;
 #define __rte_packed __attribute__((__packed__))
 #define __rte_may_alias __attribute__((__may_alias__))
 #define __rte_deprecated __attribute__((__deprecated__))
@@ -42,7 +52,12 @@ extern "C" {
 #define __rte_weak __attribute__((__weak__))
 #define __rte_used __attribute__((used))
 #define __rte_unused __attribute__((__unused__))
+/* the C99 keyword where there is one; C++ and C89 only have the GNU spelling */
+#if !defined(__STDC_VERSION__) || __STDC_VERSION__ < 199901L
 #define __rte_restrict __restrict
+#else
+#define __rte_restrict restrict
+#endif
 #define __rte_noreturn __attribute__((noreturn))
 #define __rte_warn_unused_result __attribute__((warn_unused_result))
 #define __rte_always_inline inline __attribute__((always_inline))

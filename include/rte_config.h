@@ -2,19 +2,27 @@
 #ifndef _RTE_CONFIG_H_
 #define _RTE_CONFIG_H_
 
-#define RTE_ARCH "x86_64"
-#define RTE_ARCH_64 1
+/* as in DPDK's generated config: a bare word (RTE_STR gives "x86_64"), and flags defined
+ * empty, so `#ifdef` is the only test that works with both */
+#define RTE_ARCH x86_64
+#define RTE_ARCH_64
 #define RTE_ARCH_X86 1
 #define RTE_ARCH_X86_64 1
+#define RTE_ENV_FREEBSD 0
+#define RTE_ENV_LINUX 1
+#define RTE_ENV_WINDOWS 2
+#define RTE_EXEC_ENV 1
 #define RTE_EXEC_ENV_LINUX 1
+#define RTE_EXEC_ENV_LINUXAPP 1
 #define RTE_EXEC_ENV_IS_LINUX 1
 #define RTE_EXEC_ENV_IS_FREEBSD 0
 #define RTE_EXEC_ENV_IS_WINDOWS 0
 #define RTE_CACHE_LINE_SIZE 64
+#define RTE_TOOLCHAIN "gcc"
 #define RTE_TOOLCHAIN_GCC 1
 #define RTE_HAS_LIBNUMA 1
 #define RTE_EAL_NUMA_AWARE_HUGEPAGES 1
-#define RTE_BACKTRACE 1
+#define RTE_BACKTRACE
 #define RTE_LIB_EAL 1
 
 #define RTE_VER_PREFIX "DPDK"

@@ -16,6 +16,7 @@ extern "C" {
 #include <rte_uuid.h>
 #include <rte_pci_dev_feature_defs.h>
 
+#define RTE_MAX_THREAD_NAME_LEN 16 /* pthread names, the terminating NUL included */
 #define RTE_MAGIC 19820526 /* written last into the shared config: it is ready */
 
 enum rte_proc_type_t {

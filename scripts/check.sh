@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# make check: Swift Testing suites, the release library, the C suite; one summary line.
+# make check: Swift Testing suites, the release library, the C suite, the install test and
+# the harness's own test; one summary line per part saying what it counts, then the
+# closing "N passed, N failed" (the sum of the parts).
 set -u
 cd "$(dirname "$0")/.."
 log=.build/check-swift-test.log
 mkdir -p .build
+# The Swift driver leaves a /tmp/TemporaryDirectory.* behind on every invocation (swiftc
+# -print-target-info); its temporary files go to a directory of this run, removed at exit.
+export TMPDIR=$PWD/.build/check-tmp
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
 # hugepages and a hugetlbfs mount, as root (the memory tests need them; DPDK does too)
 scripts/hugepages.sh || true
 
+# As root, the Swift tests run in a private mount namespace with their own /run/dpdk and
+# hugetlbfs instance, as each C program does (Tests/c/run.sh): runs from other worktrees
+# cannot collide with them on a prefix, and nothing they leave there outlives the run.
+isolate=()
+if [ "$(id -u)" = 0 ] && mkdir -p /run/dpdk 2> /dev/null &&
+   unshare -m --propagation private sh -c 'mount -t tmpfs none /run/dpdk' 2> /dev/null; then
+	ns='mount -t tmpfs -o mode=0700 swifteal-test /run/dpdk'
+	if [ -d /dev/hugepages ] && unshare -m --propagation private sh -c \
+		'mount -t hugetlbfs nodev /dev/hugepages' 2> /dev/null; then
+		ns="$ns && mount -t hugetlbfs -o mode=1770 swifteal-test /dev/hugepages"
+	fi
+	isolate=(unshare -m --propagation private sh -c "$ns"' && exec "$@"' sh)
+fi
+
 echo "== swift test"
-swift test 2>&1 | tee "$log" | grep -E '^(✔|✘|􁁛|􀢄)? ?(Suite|Test run)|FAIL|error:|✘' | grep -v '^✔ Test "' | tail -n 60
+"${isolate[@]}" swift test 2>&1 | tee "$log" |
+	grep -E '^(✔|✘|􁁛|􀢄|➜)? ?(Suite|Test run)|FAIL|error:|✘|skipped' | grep -v '^✔ Test "' | tail -n 60
 st=${PIPESTATUS[0]}
-total=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -n 1 | grep -Eo '[0-9]+')
-total=${total:-0}
-# one "✘ Test ... failed after" line per failed test; its "recorded an issue" lines and
-# the closing "✘ Test run with ..." line are not more failures
-sfailed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc '^✘ Test run with')
-if [ "$st" -ne 0 ] && [ "$sfailed" -eq 0 ]; then sfailed=1; fi
-spassed=$((total - sfailed)); [ $spassed -lt 0 ] && spassed=0
-echo "swift test: $spassed passed, $sfailed failed"
+sline=$(scripts/swift-test-summary.sh "$log" "$st")
+echo "$sline"
+sline=$(echo "$sline" | head -n 1)
+spassed=$(echo "$sline" | awk '{print $3}')
+sfailed=$(echo "$sline" | awk '{print $5}')
 
 echo "== release library"
 if ! make --no-print-directory build > .build/check-build.log 2>&1; then
@@ -28,6 +47,7 @@ fi
 
 echo "== C suite"
 Tests/c/run.sh | tee .build/check-c.log
+cparts=$(grep -E '^C suite parts: ' .build/check-c.log | tail -n 1)
 cline=$(grep -E '^C suite: [0-9]+ passed, [0-9]+ failed' .build/check-c.log | tail -n 1)
 cpassed=$(echo "$cline" | awk '{print $3}'); cpassed=${cpassed:-0}
 cfailed=$(echo "$cline" | awk '{print $5}'); cfailed=${cfailed:-1}
@@ -39,12 +59,27 @@ ipassed=$(echo "$iline" | awk '{print $2}'); ipassed=${ipassed:-0}
 ifailed=$(echo "$iline" | awk '{print $4}'); ifailed=${ifailed:-1}
 
 echo "== examples"
-examples-c/check.sh | tee .build/check-examples.log
+# in the same kind of namespace as the Swift tests: the DPDK-built examples run on
+# hugepages, and DPDK leaves its rtemap_* files behind
+"${isolate[@]}" examples-c/check.sh | tee .build/check-examples.log
 eline=$(grep -E '^examples: [0-9]+ passed, [0-9]+ failed' .build/check-examples.log | tail -n 1)
 epassed=$(echo "$eline" | awk '{print $2}'); epassed=${epassed:-0}
-efailed=$(echo "$eline" | awk '{print $4}'); efailed=${efailed:-1}
+efailed=$(echo "$eline" | awk '{print $4}' | tr -d ,); efailed=${efailed:-1}
+ewaiting=$(echo "$eline" | awk '{print $6}'); ewaiting=${ewaiting:-0}
 
-p=$((spassed + cpassed + ipassed + epassed))
-f=$((sfailed + cfailed + ifailed + efailed))
+echo "== harness"
+Tests/harness/run.sh | tee .build/check-harness.log
+hline=$(grep -E '^harness: [0-9]+ passed, [0-9]+ failed' .build/check-harness.log | tail -n 1)
+hpassed=$(echo "$hline" | awk '{print $2}'); hpassed=${hpassed:-0}
+hfailed=$(echo "$hline" | awk '{print $4}'); hfailed=${hfailed:-1}
+
+echo "== summary"
+echo "$sline (a test is one @Test function; a skipped one is neither passed nor failed)"
+echo "${cparts:-C suite parts: none} (test_*: the checks inside the programs; diff_*, abi_*: one per program; abi_check: one per header; abi_selftest, exports: checks)"
+echo "install: $ipassed checks passed, $ifailed failed"
+echo "examples: $epassed programs passed, $efailed failed, $ewaiting waiting (a waiting example needs symbols not exported yet: neither run nor counted)"
+echo "harness: $hpassed checks passed, $hfailed failed"
+p=$((spassed + cpassed + ipassed + epassed + hpassed))
+f=$((sfailed + cfailed + ifailed + efailed + hfailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

@@ -9,6 +9,9 @@ command -v pkg-config > /dev/null 2>&1 || need+=(pkg-config)
 # brings its own clang but not `cc`, and gcc only recommends the libc headers
 command -v cc > /dev/null 2>&1 || need+=(gcc)
 dpkg -s libc6-dev > /dev/null 2>&1 || need+=(libc6-dev)
+# the generated ABI check (Tests/abi) and the differential runner's known-difference
+# filter are Python 3 (standard library only); clang comes with the Swift toolchain
+command -v python3 > /dev/null 2>&1 || need+=(python3)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2

@@ -10,7 +10,8 @@ import Testing
 private final class AlarmLog: @unchecked Sendable {
     let lock = NSLock()
     var fired: [(tag: Int, lateNs: Int64)] = []
-    var deadlines: [Int: UInt64] = [:]
+    var deadlines: [Int: UInt64] = [:]      // set time + delay, taken before the call
+    var deadlinesAfter: [Int: UInt64] = [:] // and after it: the alarm's deadline is between
     var cancelResult: (Int32, Int32)? = nil
     let count = Atomic<Int>(0)
 
@@ -68,18 +69,33 @@ extension InterruptSubsystem {
         let args = UnsafeMutablePointer<AlarmArg>.allocate(capacity: delays.count)
         defer { args.deallocate() }
         for (i, us) in delays.enumerated() {
+            // a stall: alarm 5 (1 ms) is then due after alarm 1 (5 ms)
+            if i == 5 { usleep(6_000) }
             (args + i).initialize(to: AlarmArg(log: log, tag: i))
             log.lock.lock()
             log.deadlines[i] = monotonicNanoseconds() + us * 1000
             log.lock.unlock()
             #expect(rte_eal_alarm_set(us, noting, args + i) == 0)
+            log.lock.lock()
+            log.deadlinesAfter[i] = monotonicNanoseconds() + us * 1000
+            log.lock.unlock()
         }
         #expect(IntrTest.waitUntil(2) { log.count.load(ordering: .sequentiallyConsistent) == delays.count })
         usleep(50_000)
         log.lock.lock(); let fired = log.fired; log.lock.unlock()
         #expect(fired.count == delays.count)
-        // Order of deadlines; the two equal delays keep their order of setting.
-        #expect(fired.map(\.tag) == [5, 1, 3, 4, 7, 2, 6, 0])
+        // Order of deadlines, as recorded around each call (a stall between two calls
+        // moves the deadlines, not the delays); equal deadlines keep the order of setting.
+        log.lock.lock(); let lo = log.deadlines, hi = log.deadlinesAfter; log.lock.unlock()
+        func dueBefore(_ a: Int, _ b: Int) -> Bool {
+            hi[a]! < lo[b]! || (a < b && hi[a]! <= lo[b]!)
+        }
+        let tags = fired.map(\.tag)
+        for i in tags.indices {
+            for j in tags.indices where j > i {
+                #expect(!dueBefore(tags[j], tags[i]), "alarm \(tags[i]) fired before \(tags[j]), due earlier")
+            }
+        }
         for f in fired { #expect(f.lateNs >= 0, "alarm \(f.tag) fired \(-f.lateNs) ns early") }
         #expect(alarmState.pointee.head == nil)
     }

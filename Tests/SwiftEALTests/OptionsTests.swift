@@ -55,6 +55,12 @@ struct OptionsTests {
         #expect(mapped.lcores[3].order == 0 && mapped.lcores[2].order == 1)
         #expect(config(["-l", " 1"])?.enabledLcores == [1])
         #expect(refused(["-l", "1-0"]) == ["invalid core list syntax"])
+        // as DPDK: a reversed range names nothing, ids beyond RTE_MAX_LCORE are each named
+        #expect(config(["-l", "1-0,0"])?.enabledLcores == [0])
+        #expect(refused(["-l", "300,0,200"]) == ["lcore 300 >= RTE_MAX_LCORE (128)", "lcore 200 >= RTE_MAX_LCORE (128)",
+            "To use high physical core ids, please use --lcores to map them to lcore ids below RTE_MAX_LCORE, e.g. --lcores 0@300,1@0,2@200",
+            "invalid core list syntax"])
+        #expect(refused(["-l", "0-127,200"]) == ["Too many lcores provided. Cannot exceed RTE_MAX_LCORE (128)", "invalid core list syntax"])
         #expect(refused(["-l", "9"])?.first == "lcore 9 unavailable")
         #expect(refused(["-l", "0-128"])?.first == "Too many lcores provided. Cannot exceed RTE_MAX_LCORE (128)")
         #expect(refused(["-l", ""]) != nil)
@@ -72,7 +78,7 @@ struct OptionsTests {
         #expect(refused(["-c", "zz"]) == ["invalid characters in coremask: [zz]", "invalid coremask syntax"])
         #expect(refused(["-c", "0x0"])?.first == "No lcores in coremask: [0x0]")
         #expect(refused(["-c", "0x100"]) != nil)   // CPU 8 is not available
-        #expect(refused(["-c", "0x"]) != nil)
+        #expect(refused(["-c", "0x"]) == ["No lcores in coremask: [0x]", "invalid coremask syntax"]) // DPDK's words
         #expect(refused(["-l", "0", "-c", "1"]) == ["Option -c is ignored, because (-l) is set!"])
     }
 
@@ -159,10 +165,10 @@ struct OptionsTests {
         #expect(config(["--no-huge", "--huge-unlink=existing"]) != nil)
         #expect(refused(["--no-huge", "--huge-unlink=always"]) != nil)
         #expect(config(["--match-allocations"])?.matchAllocations == true)
-        #expect(refused(["--legacy-mem", "--match-allocations"]) != nil)
-        #expect(refused(["--no-huge", "--match-allocations"]) != nil)
+        #expect(refused(["--legacy-mem", "--match-allocations"]) == ["Option --legacy-mem is not compatible with --match-allocations"])
+        #expect(refused(["--no-huge", "--match-allocations"]) == ["Option --legacy-mem is not compatible with --match-allocations"])
         #expect(config(["--huge-worker-stack=64"])?.hugeWorkerStack == 64 * 1024)
-        #expect(refused(["--no-huge", "--huge-worker-stack"]) != nil)
+        #expect(refused(["--no-huge", "--huge-worker-stack"]) == ["Option --huge-worker-stack cannot be specified together with --no-huge"])
         #expect(refused(["--no-huge", "--huge-worker-stack=64"]) != nil)
     }
 
@@ -207,6 +213,10 @@ struct OptionsTests {
         #expect(config(["--mbuf-pool-ops-name", "ring_mp_mc"])?.mbufPoolOps == "ring_mp_mc")
         #expect(config(["--force-max-simd-bitwidth", "256"])?.maxSimdBitwidth == 256)
         #expect(refused(["--force-max-simd-bitwidth", "100"]) != nil)
+        #expect(config(["--force-max-simd-bitwidth", "0"])?.maxSimdBitwidth == 32768) // no limit, as DPDK
+        #expect(refused(["--force-max-simd-bitwidth", "3"]) != nil)
+        #expect(refused(["--force-max-simd-bitwidth", "65536"]) != nil)
+        #expect(config(["--force-max-simd-bitwidth", "64"])?.maxSimdBitwidth == 64)
         #expect(config(["--huge-worker-stack"])?.hugeWorkerStack == 0)
         #expect(config(["--huge-worker-stack=64"])?.hugeWorkerStack == 64 * 1024)
         #expect(refused(["--huge-worker-stack=x"]) != nil)

@@ -23,9 +23,15 @@ static int check_passed_, check_failed_;
 		__FILE__, __LINE__, #a, #b, _a, _b); } \
 } while (0)
 
-/* Prints the totals and returns the process exit status. */
+/* Prints the totals and returns the process exit status. A program that ran no check
+ * proved nothing: that is one failure, never a pass. */
 static inline int check_report(void)
 {
+	if (check_passed_ == 0 && check_failed_ == 0) {
+		fprintf(stderr, "FAIL: the program ran no checks\n");
+		printf("FAIL: the program ran no checks\n");
+		check_failed_ = 1;
+	}
 	printf("%d passed, %d failed\n", check_passed_, check_failed_);
 	fflush(stdout);
 	return check_failed_ ? 1 : 0;

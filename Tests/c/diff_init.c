@@ -1,7 +1,10 @@
 /*
  * rte_eal_init as DPDK 22.11 answers it: for each command line (run in a child),
- * the return value, rte_errno, the arguments left to the application, and the lcore
- * layout. Linked once to DPDK's librte_eal and once to libswifteal; outputs must match.
+ * the return value, rte_errno, the arguments left to the application, the lcore
+ * layout, what the EAL printed (stdout and stderr, pids, addresses and the prefix
+ * masked) and the runtime directory's files after init and after cleanup. Linked once
+ * to DPDK's librte_eal and once to libswifteal; outputs must match, but for the lines
+ * diff_init.known documents with a reason.
  * Each case is this program re-executed ("--case N"), so no EAL code runs after a bare
  * fork; the file prefix carries the parent's pid so concurrent runs do not collide.
  */
@@ -10,20 +13,70 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <ctype.h>
 #include <sys/wait.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_vect.h>
 
 static const char *file_prefix;
 
+/* The runtime directory a primary with `prefix` uses (as root, or not). */
+static void runtime_dir(char *buf, size_t len, const char *prefix)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (getuid() == 0)
+		snprintf(buf, len, "/var/run/dpdk/%s", prefix);
+	else if (xdg)
+		snprintf(buf, len, "%s/dpdk/%s", xdg, prefix);
+	else
+		snprintf(buf, len, "/tmp/dpdk/%s", prefix);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t case_no;
+
+/* The files in the runtime directory, sorted, on a line of their own; "(no directory)"
+ * when there is none. */
+static void list_dir(FILE *out, const char *when, const char *dir)
+{
+	DIR *d = opendir(dir);
+	fprintf(out, "case %zu: runtime dir %s: [", case_no, when);
+	if (!d) {
+		fprintf(out, "(no directory)]\n");
+		return;
+	}
+	char *names[64];
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && n < 64)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (int i = 0; i < n; i++) {
+		fprintf(out, "%s%s", i ? " " : "", names[i]);
+		free(names[i]);
+	}
+	fprintf(out, "]\n");
+}
+
 static void report(int argc, char **argv, FILE *out)
 {
+	char dir[512];
+	runtime_dir(dir, sizeof(dir), file_prefix);
 	int ret = rte_eal_init(argc, argv);
 	fprintf(out, "ret=%d", ret);
 	if (ret < 0) {
 		fprintf(out, " errno=%d\n", rte_errno);
+		list_dir(out, "after the failed init", dir);
 		return;
 	}
 	fprintf(out, " rest=[");
@@ -44,7 +97,85 @@ static void report(int argc, char **argv, FILE *out)
 	/* with no worker, DPDK's wrapping search never returns */
 	if (rte_lcore_count() > 1)
 		fprintf(out, " next_wrap=%u", rte_get_next_lcore(rte_get_main_lcore(), 1, 1));
+	fprintf(out, " simd=%u", rte_vect_get_max_simd_bitwidth());
+	fprintf(out, " runtime_dir_is_ours=%d", strcmp(rte_eal_get_runtime_dir(), dir) == 0);
+	/* the listings go on lines after the report line, which stays whole when they differ */
+	char *listing = NULL;
+	size_t listing_len = 0;
+	FILE *after_init = open_memstream(&listing, &listing_len);
+	list_dir(after_init, "after init", dir);
+	fclose(after_init);
 	fprintf(out, " cleanup=%d\n", rte_eal_cleanup());
+	fputs(listing, out);
+	free(listing);
+	list_dir(out, "after cleanup", dir);
+}
+
+/* Writes what the EAL printed on one stream, a line at a time, with what differs from
+ * run to run masked: the program's path (two binaries), the file prefix, this process's
+ * and its parent's pid, addresses. The EAL usage text is one line: SwiftEAL's is in its
+ * own words (DPDK's text is not copied), what follows it (the application's) is kept. */
+static void print_captured(FILE *out, size_t i, const char *stream, FILE *cap, const char *self)
+{
+	char line[1024], pid[16], ppid[16];
+	int in_usage = 0;
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(ppid, sizeof(ppid), "%d", (int)getppid());
+	rewind(cap);
+	while (fgets(line, sizeof(line), cap)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strncmp(line, "Usage: ", 7) == 0) {
+			fprintf(out, "case %zu: %s: [the EAL usage text]\n", i, stream);
+			in_usage = 1;
+			continue;
+		}
+		if (in_usage && strstr(line, "===== Application Usage =====") == NULL)
+			continue;
+		in_usage = 0;
+		fprintf(out, "case %zu: %s: ", i, stream);
+		for (const char *p = line; *p;) {
+			size_t plen = strlen(file_prefix), slen = strlen(self);
+			if (strncmp(p, self, slen) == 0) {
+				fputs("PROG", out);
+				p += slen;
+			} else if (strncmp(p, file_prefix, plen) == 0) {
+				fputs("PREFIX", out);
+				p += plen;
+			} else if (strncmp(p, "tid=", 4) == 0 && isxdigit((unsigned char)p[4])) {
+				/* a thread id: DPDK prints pthread_self() in hex */
+				fputs("tid=TID", out);
+				p += 4;
+				while (isxdigit((unsigned char)*p))
+					p++;
+			} else if (strncmp(p, "TSC frequency is ~", 18) == 0) {
+				/* measured, so it may differ between two runs */
+				fputs("TSC frequency is ~N", out);
+				p += 18;
+				p += strspn(p, "0123456789");
+			} else if (p[0] == '0' && p[1] == 'x' && isxdigit((unsigned char)p[2])) {
+				size_t n = 2;
+				while (isxdigit((unsigned char)p[n]))
+					n++;
+				if (n >= 2 + 6)
+					fputs("0xADDR", out);
+				else
+					fwrite(p, 1, n, out);
+				p += n;
+			} else if (isdigit((unsigned char)*p) && (p == line || !isalnum((unsigned char)p[-1]))) {
+				size_t n = strspn(p, "0123456789");
+				if (!isalnum((unsigned char)p[n]) &&
+				    ((n == strlen(pid) && strncmp(p, pid, n) == 0) ||
+				     (n == strlen(ppid) && strncmp(p, ppid, n) == 0)))
+					fputs("PID", out);
+				else
+					fwrite(p, 1, n, out);
+				p += n;
+			} else {
+				fputc(*p++, out);
+			}
+		}
+		fputc('\n', out);
+	}
 }
 
 static const char *const lines[][16] = {
@@ -133,35 +264,55 @@ static const char *const lines[][16] = {
 	{ "-l", "0", "--iova-mode", "pa" },
 	{ "-l", "0", "--in-memory", "--no-shconf" },
 	{ "-l", "0", "--trace", "foo" },
+	/* what DPDK says, word for word, matters too (stderr is compared) */
+	{ "-l", "999" },
+	{ "-l", "300,0,200" },
+	{ "-l", "0-127,200" },
+	{ "-l", "1-0,0" },
+	{ "-l", "0", "--force-max-simd-bitwidth", "0" },
+	{ "-l", "0", "--force-max-simd-bitwidth", "abc" },
+	{ "-l", "0", "--log-level", "nonsense", "--log-level", "also-nonsense" },
+	{ "-l", "0", "--main-lcore", "5000" },
+	{ "-l", "0", "-l", "0" },
 };
 
 #define NCASES (sizeof(lines) / sizeof(lines[0]))
 
+/* The options every case gets: no hugepages, no devices, the run's own prefix. They go
+ * before a "--", after which they would be the application's. */
+static const char *const common_args[] = { "--no-huge", "-m", "64", "--no-pci", "--no-telemetry",
+	"--file-prefix", NULL /* the prefix */ };
+#define NCOMMON (sizeof(common_args) / sizeof(common_args[0]))
+
 /* One case, in a process of its own; the report goes to the inherited stdout. */
 static int run_case(size_t i, const char *self, const char *prefix)
 {
-	/* EAL's own chatter (usage text on stdout, logs on stderr) is not compared */
+	/* what the EAL prints (usage text on stdout, logs on stderr) is captured */
 	FILE *out = fdopen(dup(1), "w");
-	int devnull = open("/dev/null", O_WRONLY);
-	dup2(devnull, 1);
-	dup2(devnull, 2);
-	char *args[32];
-	int n = 0;
+	FILE *cap_out = tmpfile(), *cap_err = tmpfile();
+	if (!out || !cap_out || !cap_err)
+		return 3;
+	dup2(fileno(cap_out), 1);
+	dup2(fileno(cap_err), 2);
+	char *args[40];
+	int n = 0, j;
 	args[n++] = (char *)self;
-	for (int j = 0; lines[i][j]; j++)
+	for (j = 0; lines[i][j] && strcmp(lines[i][j], "--") != 0; j++)
 		args[n++] = (char *)lines[i][j];
-	args[n++] = "--no-huge"; /* after "--" these belong to the application */
-	args[n++] = "-m";
-	args[n++] = "64";
-	args[n++] = "--no-pci";
-	args[n++] = "--no-telemetry";
-	args[n++] = "--file-prefix";
-	args[n++] = (char *)prefix;
+	for (size_t k = 0; k < NCOMMON; k++)
+		args[n++] = common_args[k] ? (char *)common_args[k] : (char *)prefix;
+	for (; lines[i][j]; j++)
+		args[n++] = (char *)lines[i][j];
 	args[n] = NULL;
 	file_prefix = prefix;
+	case_no = i;
 	fprintf(out, "case %zu: ", i);
 	fflush(out);
 	report(n, args, out);
+	fflush(stdout);
+	fflush(stderr);
+	print_captured(out, i, "stdout", cap_out, self);
+	print_captured(out, i, "stderr", cap_err, self);
 	fclose(out);
 	return 0;
 }
@@ -185,6 +336,12 @@ int main(int argc, char **argv)
 		waitpid(pid, &st, 0);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			printf("\ncase %zu: child status %d\n", i, st);
+		/* whatever a case left in the runtime dir was listed; the next starts clean */
+		char dir[512], cmd[600];
+		runtime_dir(dir, sizeof(dir), prefix);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			printf("case %zu: could not remove %s\n", i, dir);
 	}
 	return 0;
 }

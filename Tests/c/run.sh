@@ -1,39 +1,59 @@
 #!/usr/bin/env bash
-# The C suite, the user's view of SwiftEAL. Three kinds of program:
+# The C suite, the user's view of SwiftEAL. Its parts, and what each counts:
 #   test_*.c  self-checking; built against include/ and against DPDK 22.11's headers,
-#             both linked to libswifteal.so; each prints "N passed, N failed".
+#             both linked to libswifteal.so; each prints "N passed, N failed" and the
+#             suite adds up those checks. A program that ran no check is one failure.
 #   diff_*.c  built against DPDK's headers, linked once to DPDK's librte_eal and once
-#             to libswifteal.so; the two outputs (stdout) must be identical.
-#   abi_*.c   built against include/ and against DPDK's headers; outputs must match.
-# Usage: Tests/c/run.sh [name-filter]. Ends with "N passed, N failed".
+#             to libswifteal.so; the two outputs (stdout) and exit codes must be
+#             identical, except the lines Tests/c/<name>.known documents (each with its
+#             reason; an entry no difference needs fails): one result per program.
+#   abi_*.c   built against include/ and against DPDK's headers; outputs must match:
+#             one result per program.
+#   Tests/abi the generated ABI comparison: one result per header both sets ship (what
+#             each lacks yet: Tests/c/out/abi_check.log), then
+#             the checks of its self-test (a deliberately broken header copy).
+#   exports   the library's dynamic symbols: one check.
+# Usage: Tests/c/run.sh [name-filter]. Ends with "C suite: N passed, N failed".
+# CSUITE_DIR (default Tests/c) and CSUITE_OUT run the same machinery on other programs.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lib=${SWIFTEAL_LIBDIR:-$root/.build/release}
-out=$root/Tests/c/out
+src_dir=${CSUITE_DIR:-$root/Tests/c}
+out=${CSUITE_OUT:-$root/Tests/c/out}
 filter=${1:-}
 mkdir -p "$out"
 cd "$root"
 
-passed=0
-failed=0
 failures=()
+declare -A part_passed=() part_failed=()
+parts=(test diff abi abi_check abi_selftest exports)
+declare -A unit=([test]="checks" [diff]="programs" [abi]="programs" [abi_check]="headers"
+	[abi_selftest]="checks" [exports]="checks")
+for p in "${parts[@]}"; do part_passed[$p]=0; part_failed[$p]=0; done
 ours_cflags="-I$root/include"
 dpdk_cflags=$(pkg-config --cflags libdpdk 2>/dev/null) || { echo "libdpdk-dev is missing (make deps)"; exit 2; }
-common="-O1 -g -D_GNU_SOURCE -Wall -Wno-unused-function -I$root/Tests/c"
+common="-O1 -g -D_GNU_SOURCE -Wall -Wno-unused-function -I$root/Tests/c -I$src_dir"
 swifteal_libs="-L$lib -lswifteal -Wl,-rpath,$lib -lpthread"
 dpdk_libs="-lrte_eal -lpthread"
 timeout_s=${CTEST_TIMEOUT:-180}
 
-fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAILED: $1"; }
+add() { part_passed[$1]=$((part_passed[$1] + $2)); part_failed[$1]=$((part_failed[$1] + $3)); }
+# fail PART LABEL: one failed result in PART
+fail() { add "$1" 0 1; failures+=("$2"); echo "FAILED: $2"; }
 
-# Each program runs with its own empty /run/dpdk (a private mount namespace) where the
-# machine allows it: two runs of the suite at once cannot collide on a --file-prefix,
-# and what DPDK leaves in its runtime dirs goes away with the namespace.
+# Each program runs in a private mount namespace where root allows it, with its own empty
+# /run/dpdk and its own hugetlbfs instance on /dev/hugepages (same page pool, its own
+# files): two runs of the suite at once cannot collide on a --file-prefix, and what
+# either library leaves in its runtime dirs or as rtemap_* files goes with the namespace.
 isolate=()
 if [ "$(id -u)" = 0 ] && mkdir -p /run/dpdk 2> /dev/null &&
    unshare -m --propagation private sh -c 'mount -t tmpfs none /run/dpdk' 2> /dev/null; then
-	isolate=(unshare -m --propagation private sh -c \
-		'mount -t tmpfs -o mode=0700 swifteal-test /run/dpdk && exec "$@"' sh)
+	ns='mount -t tmpfs -o mode=0700 swifteal-test /run/dpdk'
+	if [ -d /dev/hugepages ] && unshare -m --propagation private sh -c \
+		'mount -t hugetlbfs nodev /dev/hugepages' 2> /dev/null; then
+		ns="$ns && mount -t hugetlbfs -o mode=1770 swifteal-test /dev/hugepages"
+	fi
+	isolate=(unshare -m --propagation private sh -c "$ns"' && exec "$@"' sh)
 fi
 
 # Runs a built self-checking program and adds its counts.
@@ -44,17 +64,20 @@ run_counted() {
 	local line
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
-		fail "$label (exit $rc, no summary line)"
+		fail test "$label (exit $rc, no summary line)"
 		tail -n 20 "$log" | sed 's/^/    /'
 		return
 	fi
 	local p f
 	p=$(echo "$line" | awk '{print $1}')
 	f=$(echo "$line" | awk '{print $3}')
-	passed=$((passed + p))
-	failed=$((failed + f))
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		fail test "$label (ran no checks)"
+		return
+	fi
+	add test "$p" "$f"
 	if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
-		[ "$f" -eq 0 ] && fail "$label (exit $rc)"
+		[ "$f" -eq 0 ] && fail test "$label (exit $rc)"
 		failures+=("$label")
 		grep -E '^FAIL' "$log" | head -n 20 | sed 's/^/    /'
 		tail -n 5 "$log" | sed 's/^/    /'
@@ -62,76 +85,117 @@ run_counted() {
 	echo "$label: $line"
 }
 
-# Builds; on failure counts one failed check and prints the compiler's words.
+# build PART LABEL cc-args: on failure one failed result and the compiler's words.
 build() {
-	local label=$1; shift
+	local part=$1 label=$2; shift 2
 	if ! cc "$@" > "$out/$label.build.log" 2>&1; then
-		fail "$label (build)"
+		fail "$part" "$label (build)"
 		head -n 20 "$out/$label.build.log" | sed 's/^/    /'
 		return 1
 	fi
 }
 
-for src in Tests/c/test_*.c; do
+for src in "$src_dir"/test_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
 	for flavor in ours dpdk; do
 		if [ $flavor = ours ]; then cf=$ours_cflags; else cf=$dpdk_cflags; fi
 		bin=$out/$name.$flavor
-		build "$name.$flavor" $common $cf "$src" -o "$bin" $swifteal_libs || continue
+		build test "$name.$flavor" $common $cf "$src" -o "$bin" $swifteal_libs || continue
 		run_counted "$bin" "$name.$flavor"
 	done
 done
 
-for src in Tests/c/diff_*.c; do
+for src in "$src_dir"/diff_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
-	build "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" $dpdk_libs || continue
-	build "$name.swifteal" $common $dpdk_cflags "$src" -o "$out/$name.swifteal" $swifteal_libs || continue
+	build diff "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" $dpdk_libs || continue
+	build diff "$name.swifteal" $common $dpdk_cflags "$src" -o "$out/$name.swifteal" $swifteal_libs || continue
 	timeout "$timeout_s" "${isolate[@]}" "$out/$name.dpdk" > "$out/$name.dpdk.out" 2> "$out/$name.dpdk.err"
 	rc_d=$?
 	timeout "$timeout_s" "${isolate[@]}" "$out/$name.swifteal" > "$out/$name.swifteal.out" 2> "$out/$name.swifteal.err"
 	rc_s=$?
-	if [ $rc_d -eq $rc_s ] && cmp -s "$out/$name.dpdk.out" "$out/$name.swifteal.out" && [ -s "$out/$name.dpdk.out" ]; then
-		passed=$((passed + 1))
-		echo "$name: identical ($(wc -l < "$out/$name.dpdk.out") lines, exit $rc_d)"
-	else
-		fail "$name (DPDK exit $rc_d, SwiftEAL exit $rc_s)"
+	known=${src%.c}.known
+	if [ $rc_d -ne $rc_s ] || [ ! -s "$out/$name.dpdk.out" ]; then
+		fail diff "$name (DPDK exit $rc_d, SwiftEAL exit $rc_s)"
 		diff "$out/$name.dpdk.out" "$out/$name.swifteal.out" | head -n 20 | sed 's/^/    /'
+	elif cmp -s "$out/$name.dpdk.out" "$out/$name.swifteal.out" && [ ! -e "$known" ]; then
+		add diff 1 0
+		echo "$name: identical ($(wc -l < "$out/$name.dpdk.out") lines, exit $rc_d)"
+	elif [ -e "$known" ] && verdict=$(python3 "$root/Tests/c/known_diff.py" "$known" \
+		"$out/$name.dpdk.out" "$out/$name.swifteal.out" 2>&1); then
+		add diff 1 0
+		echo "$name: $(wc -l < "$out/$name.dpdk.out") lines, exit $rc_d: $verdict"
+	else
+		fail diff "$name (outputs differ)"
+		if [ -e "$known" ]; then
+			echo "$verdict" | head -n 30 | sed 's/^/    /'
+		else
+			diff "$out/$name.dpdk.out" "$out/$name.swifteal.out" | head -n 20 | sed 's/^/    /'
+		fi
 	fi
 done
 
-for src in Tests/c/abi_*.c; do
+for src in "$src_dir"/abi_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
-	build "$name.ours" $common $ours_cflags "$src" -o "$out/$name.ours" || continue
-	build "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" || continue
+	build abi "$name.ours" $common $ours_cflags "$src" -o "$out/$name.ours" || continue
+	build abi "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" || continue
 	"$out/$name.ours" > "$out/$name.ours.out"
 	"$out/$name.dpdk" > "$out/$name.dpdk.out"
 	if cmp -s "$out/$name.ours.out" "$out/$name.dpdk.out" && [ -s "$out/$name.ours.out" ]; then
-		passed=$((passed + 1))
+		add abi 1 0
 		echo "$name: identical ($(wc -l < "$out/$name.ours.out") facts)"
 	else
-		fail "$name (layouts differ)"
+		fail abi "$name (outputs differ)"
 		diff "$out/$name.dpdk.out" "$out/$name.ours.out" | head -n 30 | sed 's/^/    /'
 	fi
 done
 
+# The generated ABI comparison (Tests/abi): every header both sets ship, item by item, one
+# result per header; then the generator's own test, a deliberately broken header copy.
+if [ -z "${CSUITE_DIR:-}" ] && { [ -z "$filter" ] || [[ abi_check == *$filter* ]]; }; then
+	for part in abi_check abi_selftest; do
+		if [ $part = abi_check ]; then
+			cmd=(python3 "$root/Tests/abi/abi_check.py" --out "$out/abi" --verbose)
+		else
+			cmd=(python3 "$root/Tests/abi/selftest.py")
+		fi
+		"${cmd[@]}" > "$out/$part.log" 2>&1
+		rc=$?
+		grep -E '^(rte_[a-z0-9_]+\.h: |abi: [0-9]+ headers|    different|        (DPDK|ours):|    stale|FAIL)' \
+			"$out/$part.log" | sed "s/^/$part: /"
+		line=$(grep -E '^abi( selftest)?: [0-9]+ passed, [0-9]+ failed' "$out/$part.log" | tail -n 1)
+		if [ -z "$line" ]; then
+			fail $part "$part (exit $rc, no summary line)"
+			tail -n 20 "$out/$part.log" | sed 's/^/    /'
+			continue
+		fi
+		p=$(echo "$line" | awk '{print $(NF-3)}'); f=$(echo "$line" | awk '{print $(NF-1)}')
+		add $part "$p" "$f"
+		if [ "$f" -ne 0 ] || [ $rc -ne 0 ]; then
+			[ "$f" -eq 0 ] && fail $part "$part (exit $rc)"
+			failures+=("$part")
+		fi
+		echo "$line"
+	done
+fi
+
 # The library exports DPDK's names only, each under DPDK's version node.
-if [ -z "$filter" ] || [[ exports == *$filter* ]]; then
+if [ -z "${CSUITE_DIR:-}" ] && { [ -z "$filter" ] || [[ exports == *$filter* ]]; }; then
 	map=$root/Sources/SwiftEAL/swifteal.map
 	bad=$(nm -D --defined-only "$lib/libswifteal.so" | awk '$2 != "A" {print $3}' | while read -r sym; do
 		name=${sym%%@*}; node=${sym##*@}
 		awk -v n="$name" -v v="$node" '/^[A-Z_0-9]+ \{/ {cur=$1} $1 == n";" && cur == v {found=1} END {exit !found}' "$map" || echo "$sym"
 	done)
 	if [ -z "$bad" ]; then
-		passed=$((passed + 1))
+		add exports 1 0
 		echo "exports: $(nm -D --defined-only "$lib/libswifteal.so" | awk '$2 != "A"' | wc -l) symbols, all DPDK 22.11 names under DPDK's version nodes"
 	else
-		fail "exports (not DPDK names or wrong version node)"
+		fail exports "exports (not DPDK names or wrong version node)"
 		echo "$bad" | head -n 20 | sed 's/^/    /'
 	fi
 fi
@@ -140,5 +204,14 @@ if [ ${#failures[@]} -ne 0 ]; then
 	echo "C suite failures:"
 	printf '  %s\n' "${failures[@]}" | sort -u
 fi
+passed=0
+failed=0
+summary=()
+for p in "${parts[@]}"; do
+	passed=$((passed + part_passed[$p])); failed=$((failed + part_failed[$p]))
+	[ $((part_passed[$p] + part_failed[$p])) -eq 0 ] && continue
+	summary+=("$p: ${part_passed[$p]} ${unit[$p]} passed, ${part_failed[$p]} failed")
+done
+echo "C suite parts: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g')"
 echo "C suite: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -115,6 +115,11 @@ static int run_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms
 	(void)arg;
 	ws.runs++;
 	ws.runs_total += len;
+	/* legacy memory in PA mode: each VA-contiguous run is IOVA-contiguous (DPDK's layout) */
+	if (strcmp(ws.ex->mode, "legacy") == 0 && ws.iova_pa)
+		for (size_t off = msl->page_sz; off < len; off += msl->page_sz)
+			if (rte_mem_virt2memseg((char *)ms->addr + off, msl)->iova != ms->iova + off)
+				ws.bad_iova++;
 	/* the run is whole mapped segments of one list */
 	if (rte_mem_virt2memseg_list((char *)ms->addr + len - 1) != msl ||
 	    rte_mem_virt2memseg((char *)ms->addr + len - 1, msl)->len != msl->page_sz)
@@ -290,7 +295,13 @@ static void run_case(const char *mode, int mb, int lists, const char *prefix, co
 		check_passed_ += p;
 		check_failed_ += f;
 	}
-	printf("%-8s %-40s %d passed, %d failed%s\n", mode, eal[0] ? eal[0] : "", p, f,
+	char opts[256] = "";
+	for (int i = 0; eal[i]; i++)
+		if (strcmp(eal[i], "--huge-dir") == 0 || strcmp(eal[i], "--file-prefix") == 0)
+			i++;
+		else if (eal[i][0] == '-' && eal[i][1] == '-' && strcmp(eal[i], "--no-pci") != 0)
+			snprintf(opts + strlen(opts), sizeof(opts) - strlen(opts), " %s", eal[i]);
+	printf("%-8s %-40s %d passed, %d failed%s\n", mode, opts, p, f,
 	       WIFEXITED(st) ? "" : " (killed)");
 	if (f || !WIFEXITED(st) || p == 0) {
 		CHECK(0);

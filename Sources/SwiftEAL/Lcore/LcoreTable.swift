@@ -35,6 +35,18 @@ enum Lcores {
     }
 }
 
+/// What DPDK's rte_eal_cpu_init says, before the options are parsed (so a bad option's
+/// messages come after it, as with DPDK).
+func logDetectedCPUs() {
+    let topo = Topology.read()
+    for cpu in 0..<Int(RTE_MAX_LCORE) where topo.detected[cpu] {
+        ealLog(8, "Detected lcore \(cpu) as core \(topo.coreId[cpu]) on socket \(topo.socketOfCPU[cpu])")
+    }
+    ealLog(8, "Maximum logical cores by configuration: \(RTE_MAX_LCORE)")
+    ealLog(6, "Detected CPU lcores: \(topo.detected.filter { $0 }.count)")
+    ealLog(6, "Detected NUMA nodes: \(Swift.max(topo.sockets.count, 1))")
+}
+
 /// Per-thread EAL identity: lcore id, kernel tid, socket and recorded affinity.
 /// DPDK's __rte_thread_init.
 func threadInit(lcore: UInt32, cpus: rte_cpuset_t, socket: UInt32) {
@@ -64,8 +76,6 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
     }
     let topo = Topology.read()
     let processCPUs = CPUSet.currentAffinity()
-    ealLog(6, "Detected CPU lcores: \(topo.detected.filter { $0 }.count)")
-    ealLog(6, "Detected NUMA nodes: \(Swift.max(topo.sockets.count, 1))")
 
     // the table
     var used = CPUSet()

@@ -74,6 +74,7 @@ enum ExternalMemory {
             let li = try find(base, length, mem)
             let msl = MemConfig.list(mem, li)
             try FBArray.destroy(&msl.pointee.memseg_arr)
+            LocalLists.remove(li)
             UnsafeMutableRawPointer(msl).initializeMemory(as: UInt8.self, repeating: 0,
                                                           count: MemoryLayout<rte_memseg_list>.size)
         }
@@ -86,6 +87,7 @@ enum ExternalMemory {
         try MemConfig.withReadLock { () throws(Errno) in
             let li = try find(base, length, mem)
             try FBArray.attach(&MemConfig.list(mem, li).pointee.memseg_arr)
+            LocalLists.add(li)
         }
     }
 
@@ -96,6 +98,7 @@ enum ExternalMemory {
         try MemConfig.withReadLock { () throws(Errno) in
             let li = try find(base, length, mem)
             try FBArray.detach(&MemConfig.list(mem, li).pointee.memseg_arr)
+            LocalLists.remove(li)
         }
     }
 }

@@ -25,11 +25,12 @@ enum IOVA {
     static func chooseMode(requested: rte_iova_mode, noHuge: Bool) -> rte_iova_mode {
         var probe: UInt64 = 0
         physAddrsAvailable = !noHuge && withUnsafePointer(to: &probe) { physicalAddress(of: $0) } != nil
-        if requested == RTE_IOVA_VA { return RTE_IOVA_VA }
+        // said even when VA was asked for, as DPDK does
         if physAddrsAvailable != true {
             ealLog(7, "Physical addresses are unavailable, selecting IOVA as VA mode.")
             return RTE_IOVA_VA
         }
+        if requested == RTE_IOVA_VA { return RTE_IOVA_VA }
         if requested == RTE_IOVA_PA { return RTE_IOVA_PA }
         if iommuPresent() {
             ealLog(8, "IOMMU is available, selecting IOVA as VA mode.")

@@ -83,7 +83,7 @@ public func rte_mem_iova2virt(_ iova: rte_iova_t) -> UnsafeMutableRawPointer? {
 public func rte_mem_lock_page(_ virt: UnsafeRawPointer?) -> Int32 {
     let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
     let aligned = UInt(bitPattern: virt) & ~(page - 1)
-    return mlock(UnsafeRawPointer(bitPattern: aligned), Int(page)) == 0 ? 0 : -1
+    return rte_mem_lock(UnsafeRawPointer(bitPattern: aligned), Int(page))
 }
 
 // MARK: segment files

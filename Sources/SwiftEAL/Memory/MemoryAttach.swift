@@ -62,6 +62,7 @@ enum MemoryAttach {
         }
         do throws(Errno) {
             try FBArray.attach(&msl.pointee.memseg_arr)
+            LocalLists.add(li)
         } catch {
             Glibc.close(fd)
             throw error
@@ -69,6 +70,7 @@ enum MemoryAttach {
         guard mmap(base, msl.pointee.len, PROT_READ | PROT_WRITE, MAP_SHARED | EAL_MAP_FIXED_NOREPLACE, fd, 0) == base else {
             ealLog(4, "Could not map memory at \(base) in this secondary process: the address is taken. Start the primary with --base-virtaddr at a free address")
             Glibc.close(fd)
+            LocalLists.remove(li)
             try? FBArray.detach(&msl.pointee.memseg_arr)
             throw .ENOMEM
         }
@@ -81,6 +83,7 @@ enum MemoryAttach {
         let base = msl.pointee.base_va!
         do {
             try FBArray.attach(&msl.pointee.memseg_arr)
+            LocalLists.add(li)
         } catch {
             ealLog(4, "Cannot attach memseg list \(li) (its fbarray at \(String(describing: msl.pointee.memseg_arr.data)) is taken in this process)")
             throw error
@@ -89,6 +92,7 @@ enum MemoryAttach {
             _ = try VirtualArea.reserve(exactly: base, length: msl.pointee.len)
         } catch {
             ealLog(4, "Could not map memory at \(base) in this secondary process: the address is taken. Start the primary with --base-virtaddr at a free address")
+            LocalLists.remove(li)
             try? FBArray.detach(&msl.pointee.memseg_arr)
             throw error
         }
@@ -113,6 +117,7 @@ enum MemoryAttach {
             detach(list: li, mem)
             throw error
         }
+        MemorySync.record(list: li, msl: msl)
     }
 
     /// Unmaps the list's pages and range in this process, closes its files, detaches its
@@ -125,6 +130,8 @@ enum MemoryAttach {
             if t.lists[li].listFd >= 0 { Glibc.close(t.lists[li].listFd) }
             t.lists[li] = ListFiles()
         }
+        LocalLists.remove(li)
+        MemorySync.forget(list: li)
         try? FBArray.detach(&msl.pointee.memseg_arr)
     }
 }

@@ -146,6 +146,12 @@ enum MemoryInit {
                 try mapIntoLists(count: count, pageSize: size, socket: socket, flags: flags, mem)
             }
         }
+        if config.legacyMem && EALState.iovaMode == RTE_IOVA_PA && backing.kind != EAL_PAGES_FILE_PER_LIST
+            && !backing.memfdPerList {
+            for li in 0..<MemConfig.listCount where MemConfig.list(mem, li).pointee.base_va != nil {
+                LegacyLayout.sortByIOVA(list: li, in: mem)
+            }
+        }
         MemoryPages.sizes = sizes.map(\.pageSize)
         MemoryPages.dynamic = !config.legacyMem
         MemoryPages.socketLimit = config.socketLimit.map { Int($0) << 20 }

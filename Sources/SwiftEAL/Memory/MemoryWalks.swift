@@ -6,12 +6,13 @@ import Glibc
 /// the lock (the `_thread_unsafe` forms and the callers that hold it). A callback's
 /// negative answer ends the walk with -1, a positive one with 1.
 enum MemoryWalks {
-    /// Every list in use.
+    /// Every list in use that this process can read (another process's external memory
+    /// only once attached: its segments are not mapped here before).
     static func lists(_ body: (UnsafeMutablePointer<rte_memseg_list>) -> Int32) -> Int32 {
         guard let mem = MemConfig.mem else { return 0 }
         for li in 0..<MemConfig.listCount {
             let msl = MemConfig.list(mem, li)
-            guard msl.pointee.base_va != nil else { continue }
+            guard msl.pointee.base_va != nil, LocalLists.contains(li) else { continue }
             let r = body(msl)
             if r < 0 { return -1 }
             if r > 0 { return 1 }

@@ -1,6 +1,42 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
+
+/// The memseg lists this process can read: their fbarray is mapped here (every list it
+/// created or attached; another process's external list only once attached). Lock-free
+/// bits, so the malloc fast path can ask about any pointer without faulting.
+enum LocalLists {
+    private static let low = Atomic<UInt64>(0)
+    private static let high = Atomic<UInt64>(0)
+    /// One past the highest slot ever made local: scans stop there.
+    static let end = Atomic<Int>(0)
+    /// The list that answered the last look-up: most look-ups hit it again.
+    static let lastHit = Atomic<Int>(0)
+
+    @inline(__always)
+    static func contains(_ i: Int) -> Bool {
+        let bit = UInt64(1) << UInt64(i & 63)
+        let word = i < 64 ? low.load(ordering: .acquiring) : high.load(ordering: .acquiring)
+        return word & bit != 0
+    }
+
+    static func add(_ i: Int) {
+        let bit = UInt64(1) << UInt64(i & 63)
+        if i < 64 { low.bitwiseOr(bit, ordering: .releasing) } else { high.bitwiseOr(bit, ordering: .releasing) }
+        var e = end.load(ordering: .relaxed)
+        while e < i + 1 {
+            let (done, now) = end.compareExchange(expected: e, desired: i + 1, ordering: .releasing)
+            if done { break }
+            e = now
+        }
+    }
+
+    static func remove(_ i: Int) {
+        let bit = UInt64(1) << UInt64(i & 63)
+        if i < 64 { low.bitwiseAnd(~bit, ordering: .releasing) } else { high.bitwiseAnd(~bit, ordering: .releasing) }
+    }
+}
 
 /// The memseg lists in the memory config: each an fbarray of `struct rte_memseg` plus a
 /// reserved address range its pages are mapped into. Created at init (and for external
@@ -41,6 +77,7 @@ enum MemsegLists {
                 throw error
             }
         }
+        LocalLists.add(index)
         msl.pointee.base_va = area
         msl.pointee.page_sz = UInt64(pageSize)
         msl.pointee.socket_id = socket
@@ -56,6 +93,7 @@ enum MemsegLists {
     static func destroy(index: Int, in mem: UnsafeMutablePointer<eal_mem_config>) {
         let msl = MemConfig.list(mem, index)
         guard let base = msl.pointee.base_va else { return }
+        LocalLists.remove(index)
         if msl.pointee.external == 0 { VirtualArea.release(base, length: msl.pointee.len) }
         _ = try? FBArray.destroy(&msl.pointee.memseg_arr)
         UnsafeMutableRawPointer(msl).initializeMemory(as: UInt8.self, repeating: 0,
@@ -67,16 +105,29 @@ enum MemsegLists {
         (0..<MemConfig.listCount).first { MemConfig.list(mem, $0).pointee.base_va == nil }
     }
 
-    /// The slot whose range holds `addr`. Reads only immutable-while-used fields; safe
-    /// without the lock for memory the caller knows is mapped.
+    /// The slot of a list this process can read whose range holds `addr`. Reads only
+    /// fields that do not change while a list exists: safe without the lock.
     @inline(__always)
     static func index(of addr: UnsafeRawPointer, in mem: UnsafeMutablePointer<eal_mem_config>) -> Int? {
         let a = UInt(bitPattern: addr)
-        for i in 0..<MemConfig.listCount {
-            let msl = MemConfig.list(mem, i)
-            guard let base = msl.pointee.base_va else { continue }
-            let lo = UInt(bitPattern: base)
-            if a >= lo && a - lo < UInt(msl.pointee.len) { return i }
+        let last = LocalLists.lastHit.load(ordering: .relaxed)
+        if holds(a, last, mem) { return last }
+        return search(a, mem)
+    }
+
+    @inline(__always)
+    private static func holds(_ a: UInt, _ i: Int, _ mem: UnsafeMutablePointer<eal_mem_config>) -> Bool {
+        let msl = MemConfig.list(mem, i)
+        guard let base = msl.pointee.base_va, LocalLists.contains(i) else { return false }
+        let lo = UInt(bitPattern: base)
+        return a >= lo && a - lo < UInt(msl.pointee.len)
+    }
+
+    @inline(never)
+    private static func search(_ a: UInt, _ mem: UnsafeMutablePointer<eal_mem_config>) -> Int? {
+        for i in 0..<min(LocalLists.end.load(ordering: .acquiring), MemConfig.listCount) where holds(a, i, mem) {
+            LocalLists.lastHit.store(i, ordering: .relaxed)
+            return i
         }
         return nil
     }

@@ -6,22 +6,37 @@ import CSwiftEAL
 enum CoreList {
     static let maxLcore = Int(RTE_MAX_LCORE)
 
-    /// `-l`: single ids and ranges, comma separated; lcore i runs on CPU i.
+    /// `-l`: single ids and ranges, comma separated; lcore i runs on CPU i. As DPDK's:
+    /// a reversed range (`1-0`) names nothing, more than RTE_MAX_LCORE ids is refused at
+    /// once, and ids beyond it are each named, with the --lcores line that maps them.
     static func parseList(_ text: String, available: CPUSet) -> Result<[LcoreSetting], OptionError> {
         let syntax = OptionError("invalid core list syntax")
         var ids: [Int] = []
         var seen = Set<Int>()
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let item = part.trimmingSpaces
-            guard let range = parseRange(item) else { return .failure(syntax) }
-            if range.upperBound >= maxLcore {
-                return .failure(OptionError(
-                    "Too many lcores provided. Cannot exceed RTE_MAX_LCORE (\(maxLcore))",
-                    then: "invalid core list syntax"))
+            guard let (lo, hi) = parseBounds(item) else { return .failure(syntax) }
+            guard lo <= hi else { continue }
+            for id in lo...hi where seen.insert(id).inserted {
+                if ids.count >= maxLcore {
+                    return .failure(OptionError(
+                        "Too many lcores provided. Cannot exceed RTE_MAX_LCORE (\(maxLcore))",
+                        then: "invalid core list syntax"))
+                }
+                ids.append(id)
             }
-            for id in range where seen.insert(id).inserted { ids.append(id) }
         }
         if ids.isEmpty { return .failure(syntax) }
+        let beyond = ids.filter { $0 >= maxLcore }
+        if !beyond.isEmpty {
+            var e = OptionError("lcore \(beyond[0]) >= RTE_MAX_LCORE (\(maxLcore))")
+            e.messages = beyond.map { "lcore \($0) >= RTE_MAX_LCORE (\(maxLcore))" }
+            let map = ids.enumerated().map { "\($0.offset)@\($0.element)" }.joined(separator: ",")
+            e.messages.append("To use high physical core ids, please use --lcores to map them to lcore ids "
+                + "below RTE_MAX_LCORE, e.g. --lcores \(map)")
+            e.messages.append("invalid core list syntax")
+            return .failure(e)
+        }
         for id in ids where !available.contains(id) {
             return .failure(OptionError("lcore \(id) unavailable",
                 then: "invalid core list, please check specified cores are part of \(describe(available))"))
@@ -34,7 +49,8 @@ enum CoreList {
         var digits = Substring(text.trimmingSpaces)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         let syntax = "invalid coremask syntax"
-        guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+        if digits.isEmpty { return .failure(OptionError("No lcores in coremask: [\(text)]", then: syntax)) }
+        guard digits.allSatisfy(\.isHexDigit) else {
             return .failure(OptionError("invalid characters in coremask: [\(text)]", then: syntax))
         }
         var ids: [Int] = []
@@ -94,12 +110,18 @@ enum CoreList {
 
     /// "n" or "a-b" (a <= b), decimal.
     static func parseRange(_ s: Substring) -> ClosedRange<Int>? {
+        guard let (lo, hi) = parseBounds(s), lo <= hi else { return nil }
+        return lo...hi
+    }
+
+    /// "n" or "a-b" in decimal, in either order.
+    static func parseBounds(_ s: Substring) -> (Int, Int)? {
         let ends = s.split(separator: "-", omittingEmptySubsequences: false)
         guard ends.count == 1 || ends.count == 2 else { return nil }
         guard let lo = decimal(ends[0].trimmingSpaces) else { return nil }
         let hi = ends.count == 2 ? decimal(ends[1].trimmingSpaces) : lo
-        guard let hi, lo <= hi else { return nil }
-        return lo...hi
+        guard let hi else { return nil }
+        return (lo, hi)
     }
 
     /// A group at the start of `s`: "(a,b-c)" or "n" or "a-b"; returns members and the rest.

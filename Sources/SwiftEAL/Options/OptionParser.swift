@@ -48,16 +48,19 @@ enum OptionParser {
         let saved = (optind, opterr, optopt, optarg)
         defer { (optind, opterr, optopt, optarg) = saved }
         optind = 0
-        opterr = 0
+        // getopt reports what it does not understand here too, and the pass stops at the
+        // first such option or bad level, as DPDK's: its users see those messages twice.
+        opterr = 1
         while true {
             let c = getopt_long(argc, argv, Opt.shortOptions, Opt.longOptions, nil)
-            if c == -1 { break }
+            if c == -1 || c == Int32(UInt8(ascii: "?")) { break }
             guard c == Opt.logLevel.rawValue, let arg = optarg.map({ String(cString: $0) }) else { continue }
             if let opt = parseLogLevelOption(arg) {
                 applyLogLevelOption(opt)
             } else {
                 if let why = logLevelOptionError(arg) { fputs(why + "\n", stderr) }
                 ealLog(4, "invalid parameters for --log-level")
+                break
             }
         }
     }
@@ -135,7 +138,9 @@ enum OptionParser {
             switch arg {
             case nil, "always"?: c.unlinkBeforeMapping = true
             case "existing"?: break // the default
-            case "never"?: c.unlinkExisting = false
+            case "never"?:
+                c.unlinkExisting = false
+                ealLog(5, "Using --huge-unlink=never may create data leaks.")
             default: return OptionError("invalid --huge-unlink option")
             }
         case .iovaMode:
@@ -179,8 +184,15 @@ enum OptionParser {
         case .createUioDev: c.createUioDev = true
         case .vmwareTscMap: c.vmwareTscMap = true
         case .forceMaxSimdBitwidth:
-            guard let n = OptionValues.integer(value), n == 0 || (n >= 64 && n <= 32768 && n & (n - 1) == 0) else {
-                return OptionError("invalid parameter for --force-max-simd-bitwidth")
+            let bad = OptionError("invalid parameter for --force-max-simd-bitwidth")
+            guard let v = OptionValues.integer(value), v >= 0, v <= Int(UInt16.max) else { return bad }
+            // 0 asks for no limit (DPDK's RTE_VECT_SIMD_MAX, forced like any other width)
+            let n = v == 0 ? Int(RTE_VECT_SIMD_MAX.rawValue) : v
+            // a number, but not a width rte_vect_set_max_simd_bitwidth takes (64 or more,
+            // a power of two): DPDK says so first
+            guard n >= Int(RTE_VECT_SIMD_DISABLED.rawValue), n & (n - 1) == 0 else {
+                ealLog(4, "Invalid bitwidth value!")
+                return bad
             }
             c.maxSimdBitwidth = UInt16(n)
         case .hugeWorkerStack:
@@ -239,10 +251,10 @@ enum OptionParser {
         }
         // --no-huge implies legacy memory, so both refuse --match-allocations
         if c.matchAllocations && c.legacyMem {
-            return OptionError("Option --match-allocations needs dynamic memory (no --legacy-mem, no --no-huge)")
+            return OptionError("Option --legacy-mem is not compatible with --match-allocations")
         }
         if c.hugeWorkerStack != nil && c.noHuge {
-            return OptionError("Option --huge-worker-stack cannot be used with --no-huge")
+            return OptionError("Option --huge-worker-stack cannot be specified together with --no-huge")
         }
         if !c.allowList.isEmpty && !c.blockList.isEmpty {
             return OptionError("Options allow (-a) and block (-b) can't be used at the same time")

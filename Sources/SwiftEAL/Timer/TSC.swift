@@ -83,5 +83,6 @@ func timersInit(start: (UInt64, Int64)? = nil) throws(Errno) {
         TSC.calibrated = hz
     }
     TSC.hz = TSC.calibrated
+    ealLog(8, "TSC frequency is ~\(TSC.hz / 1000) KHz")
     eal_timer_source = EAL_TIMER_TSC
 }
