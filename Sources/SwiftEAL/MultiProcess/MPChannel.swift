@@ -82,7 +82,7 @@ enum MPChannel {
     /// is no channel, as in DPDK. Returns the undo, or nil when there is nothing to undo.
     static func start() throws(Errno) -> (() -> Void)? {
         guard supported else {
-            ealLog(7, "No shared files mode enabled, IPC will be disabled")
+            ealLog(8, "No shared files mode enabled, IPC will be disabled")
             return nil
         }
         guard let dir = Runtime.directory else { throw .EFAULT }
@@ -143,7 +143,7 @@ enum MPChannel {
             // DPDK's primary fails init with EFAULT here.
             throw isPrimary ? .EFAULT : error
         }
-        ealLog(6, "Multi-process socket \(own.path)")
+        ealLog(7, "Multi-process socket \(own.path)")
         return { stop() }
     }
 

@@ -29,7 +29,7 @@ func mpValidateName(_ name: UnsafePointer<CChar>?) throws(Errno) {
         throw .EINVAL
     }
     if n == MPLimits.nameLength {
-        ealLog(7, "Action name is too long")
+        ealLog(8, "Action name is too long")
         throw .E2BIG
     }
 }
@@ -46,7 +46,7 @@ func mpValidateMessage(_ msg: UnsafePointer<rte_mp_msg>?) throws(Errno) {
     try withUnsafeBytes(of: &name) { (raw) throws(Errno) in
         let p = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
         if strnlen(p, MPLimits.nameLength) == MPLimits.nameLength {
-            ealLog(7, "Action name is too long")
+            ealLog(8, "Action name is too long")
             throw .E2BIG
         }
         try mpValidateName(p)

@@ -178,7 +178,7 @@ enum MPRequests {
             switch e.state {
             case .replied: replies.append(e.reply)
             case .ignored:
-                ealLog(7, "Asked to ignore response")
+                ealLog(8, "Asked to ignore response")
                 sent -= 1
             case .waiting: if timedOut == nil { timedOut = e }
             case .gone: break

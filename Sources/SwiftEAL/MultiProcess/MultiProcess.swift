@@ -76,7 +76,7 @@ enum MultiProcess {
         try mpValidateName(name)
         let name = name!
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC will be disabled")
+            ealLog(8, "No shared files mode enabled, IPC will be disabled")
             throw .ENOTSUP
         }
         var key = rte_mp_msg()
@@ -91,7 +91,7 @@ enum MultiProcess {
     static func unregisterAction(_ name: UnsafePointer<CChar>?) {
         guard (try? mpValidateName(name)) != nil, let name else { return }
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC will be disabled")
+            ealLog(8, "No shared files mode enabled, IPC will be disabled")
             return
         }
         let s = mpState
@@ -142,7 +142,7 @@ enum MultiProcess {
     /// ENOTSUP without shared files, as DPDK 22.11 answers.
     private static func requireChannel() throws(Errno) {
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC is disabled")
+            ealLog(8, "No shared files mode enabled, IPC is disabled")
             throw .ENOTSUP
         }
     }

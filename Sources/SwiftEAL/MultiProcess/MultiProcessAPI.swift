@@ -42,7 +42,7 @@ public func rte_mp_request_sync(_ req: UnsafeMutablePointer<rte_mp_msg>?, _ repl
     return withRteErrno(-1) { () throws(Errno) -> Int32 in
         try mpValidateMessage(req)
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC is disabled")
+            ealLog(8, "No shared files mode enabled, IPC is disabled")
             throw .ENOTSUP
         }
         guard let ts else {
@@ -73,7 +73,7 @@ public func rte_mp_request_async(_ req: UnsafeMutablePointer<rte_mp_msg>?, _ ts:
     withRteErrno(-1) { () throws(Errno) -> Int32 in
         try mpValidateMessage(req)
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC is disabled")
+            ealLog(8, "No shared files mode enabled, IPC is disabled")
             throw .ENOTSUP
         }
         guard let ts, let clb else {
@@ -95,7 +95,7 @@ public func rte_mp_reply(_ msg: UnsafeMutablePointer<rte_mp_msg>?, _ peer: Unsaf
         }
         // Without shared files there is nobody to answer; DPDK says 0.
         guard MPChannel.supported else {
-            ealLog(7, "No shared files mode enabled, IPC is disabled")
+            ealLog(8, "No shared files mode enabled, IPC is disabled")
             return 0
         }
         let address: MPAddress
