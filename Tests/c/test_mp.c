@@ -207,6 +207,27 @@ static void ask_async(const char *name, int peers)
 	close(p[1]);
 }
 
+/* 500 sync requests named `arg`, each checked; returns the number that went wrong. */
+static void *requester(void *arg)
+{
+	const char *name = arg;
+	struct timespec ts = { 5, 0 };
+	long bad = 0;
+	for (int i = 0; i < 500; i++) {
+		struct rte_mp_msg m;
+		struct rte_mp_reply r;
+		char param[48], want[56];
+		snprintf(param, sizeof(param), "%s-%d", name, i);
+		snprintf(want, sizeof(want), "re:%s", param);
+		mp_msg(&m, name, param);
+		if (rte_mp_request_sync(&m, &r, &ts) != 0 || r.nb_received != 1 ||
+		    strcmp((char *)r.msgs[0].param, want) != 0)
+			bad++;
+		free(r.msgs);
+	}
+	return (void *)bad;
+}
+
 /* Secondary: everything it asks the primary. */
 static void client_tests(void)
 {
@@ -252,6 +273,16 @@ static void client_tests(void)
 		free(r.msgs);
 	}
 	CHECK_EQ(bad, 0);
+
+	/* two threads at once, each with its own request name */
+	pthread_t t1, t2;
+	void *bad1, *bad2;
+	pthread_create(&t1, NULL, requester, "echo");
+	pthread_create(&t2, NULL, requester, "echo2");
+	pthread_join(t1, &bad1);
+	pthread_join(t2, &bad2);
+	CHECK_EQ((long)bad1, 0);
+	CHECK_EQ((long)bad2, 0);
 
 	/* 500 one-way messages, all delivered (counted by the primary) */
 	mp_msg(&m, "count", NULL);
@@ -358,6 +389,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(rte_errno, EINVAL);
 
 	CHECK_EQ(rte_mp_action_register("echo", echo), 0);
+	CHECK_EQ(rte_mp_action_register("echo2", echo), 0);
 	CHECK_EQ(rte_mp_action_register("count", count), 0);
 	CHECK_EQ(rte_mp_action_register("count_get", count_get), 0);
 	CHECK_EQ(rte_mp_action_register("slow", slow), 0);

@@ -69,6 +69,14 @@ enum MPChannel {
 
     static var isPrimary: Bool { EALState.processType == RTE_PROC_PRIMARY }
 
+    /// True on rte_mp_handle (an action, or an async request's last reply).
+    static func onHandleThread() -> Bool {
+        let s = mpState
+        s.lock()
+        defer { s.unlock() }
+        return s.pointee.threadRunning && pthread_equal(s.pointee.thread, pthread_self()) != 0
+    }
+
     /// The primary's socket in this process's runtime directory.
     static func primaryAddress() throws(Errno) -> MPAddress {
         try MPAddress(path: mpState.pointee.directory + "/" + MPPaths.primaryName)

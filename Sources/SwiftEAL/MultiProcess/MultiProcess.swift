@@ -116,6 +116,10 @@ enum MultiProcess {
     static func requestSync(_ msg: UnsafePointer<rte_mp_msg>, deadline: UInt64, to target: MPAddress?,
                             sent: inout Int32) throws(Errno) -> [rte_mp_msg] {
         try requireChannel()
+        if MPChannel.onHandleThread() {
+            // DPDK's rule too: the replies could only be received by this very thread.
+            ealLog(4, "A sync request from rte_mp_handle cannot get its replies (it will time out): use an async request")
+        }
         let req = try withDestinations(target) { (peers, gone) throws(Errno) in
             try MPRequests.start(msg, peers: peers, gone: gone, deadline: deadline, completion: nil, sent: &sent)
         }
