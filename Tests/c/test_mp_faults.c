@@ -12,7 +12,8 @@
  *  - a secondary with no primary (stale config, no config) fails init with a clear
  *    message and a non-zero exit, and a new primary then starts on the stale prefix;
  *  - a primary that called rte_mp_disable refuses secondaries;
- *  - --no-shconf: no socket, no thread, DPDK's ENOTSUP answers.
+ *  - --no-shconf: no socket, no thread, DPDK's ENOTSUP answers;
+ *  - the primary's cleanup removes the sockets of secondaries that died.
  */
 #include <pthread.h>
 #include <sys/socket.h>
@@ -369,7 +370,16 @@ int main(int argc, char **argv)
 	CHECK_EQ(mp_finish(&c), 0);
 	mp_discard(&c);
 
+	/* a dead secondary's socket is not left behind by the primary's cleanup */
+	CHECK_EQ(mp_spawn(&c, "idle", PREFIX, "secondary", NULL), 0);
+	CHECK(mp_wait_ready(&c, 120));
+	kill(c.pid, SIGKILL);
+	CHECK_EQ(mp_finish(&c), 128 + SIGKILL);
+	mp_discard(&c);
+	CHECK_EQ(mp_count_sockets(dir), 1);
+
 	CHECK_EQ(rte_eal_cleanup(), 0);
+	CHECK_EQ(mp_count_sockets(dir), 0);
 	struct stat st;
 	CHECK(stat(sock, &st) != 0);
 	CHECK_EQ(count_threads_named("rte_mp_handle"), 0);

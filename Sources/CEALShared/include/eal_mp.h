@@ -60,6 +60,12 @@ eal_mp_bind(int fd, const struct sockaddr_un *addr, socklen_t len)
 	return bind(fd, (const struct sockaddr *)addr, len);
 }
 
+static inline int
+eal_mp_connect(int fd, const struct sockaddr_un *addr, socklen_t len)
+{
+	return connect(fd, (const struct sockaddr *)addr, len);
+}
+
 /* Attaches n fds (1..RTE_MP_MAX_FD_NUM) to mh, in `control` (EAL_MP_CONTROL_LEN bytes). */
 static inline void
 eal_mp_put_fds(struct msghdr *mh, void *control, const int *fds, int n)

@@ -98,6 +98,13 @@ enum MPChannel {
         s.lock()
         s.pointee.directory = dir
         s.unlock()
+        let own: MPAddress
+        do throws(Errno) {
+            own = try MPAddress(path: dir + "/" + (isPrimary ? MPPaths.primaryName : MPPaths.secondaryName()))
+        } catch {
+            ealLog(4, "The multi-process socket path in '\(dir)' is longer than a socket address holds")
+            throw isPrimary ? .EFAULT : error
+        }
         if !isPrimary {
             if !SharedConfig.primaryAlive(path: dir + "/config") {
                 ealLog(4, "No primary process is running for '\(dir)': a secondary process needs one")
@@ -107,13 +114,6 @@ enum MPChannel {
                 ealLog(4, "Primary process refused secondary attachment")
                 throw .ENOTSUP
             }
-        }
-        let own: MPAddress
-        do throws(Errno) {
-            own = try MPAddress(path: dir + "/" + (isPrimary ? MPPaths.primaryName : MPPaths.secondaryName()))
-        } catch {
-            ealLog(4, "The multi-process socket path in '\(dir)' is longer than a socket address holds")
-            throw isPrimary ? .EFAULT : error
         }
         do throws(Errno) {
             try MPSocket.withDirectoryLocked(dir) { () throws(Errno) in
@@ -151,6 +151,7 @@ enum MPChannel {
             // DPDK's primary fails init with EFAULT here.
             throw isPrimary ? .EFAULT : error
         }
+        if isPrimary { MPSocket.removeDeadSecondaries(in: dir) }
         ealLog(7, "Multi-process socket \(own.path)")
         return { stop() }
     }
@@ -179,7 +180,10 @@ enum MPChannel {
             }
         }
         if fd >= 0 { close(fd) }
-        if let own { _ = own.withPath { unlink($0) } }
+        if let own {
+            _ = own.withPath { unlink($0) }
+            if isPrimary { MPSocket.removeDeadSecondaries(in: s.pointee.directory) }
+        }
         MPRequests.abandonAll()
         s.lock()
         s.pointee.answers.removeAll()

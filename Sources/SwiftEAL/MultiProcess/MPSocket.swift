@@ -184,6 +184,24 @@ enum MPSocket {
         return try body(peers)
     }
 
+    /// Removes the sockets of secondaries that died without cleaning up (nobody is
+    /// bound there any more: a connect is refused), as a broadcast would drop them.
+    /// The primary does it when it starts and when it ends, so a runtime directory
+    /// holds no dead sockets for long.
+    static func removeDeadSecondaries(in dir: String) {
+        _ = try? withSecondaries(in: dir) { (peers) throws(Errno) in
+            for p in peers {
+                let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                guard fd >= 0 else { return }
+                var a = p
+                if eal_mp_connect(fd, &a.raw, a.length) != 0 && errno == ECONNREFUSED {
+                    _ = p.withPath { unlink($0) }
+                }
+                close(fd)
+            }
+        }
+    }
+
     /// Runs `body` with `dir` flock'd exclusively (binding a secondary's socket).
     static func withDirectoryLocked<R>(_ dir: String, _ body: () throws(Errno) -> R) throws(Errno) -> R {
         let dfd = try syscall { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
