@@ -151,7 +151,10 @@ enum MPChannel {
             // DPDK's primary fails init with EFAULT here.
             throw isPrimary ? .EFAULT : error
         }
-        if isPrimary { MPSocket.removeDeadSecondaries(in: dir) }
+        if isPrimary {
+            MPPeerCache.watch(dir)
+            MPSocket.removeDeadSecondaries(in: dir)
+        }
         ealLog(7, "Multi-process socket \(own.path)")
         return { stop() }
     }
@@ -184,6 +187,7 @@ enum MPChannel {
             _ = own.withPath { unlink($0) }
             if isPrimary { MPSocket.removeDeadSecondaries(in: s.pointee.directory) }
         }
+        MPPeerCache.unwatch()
         MPRequests.abandonAll()
         s.lock()
         s.pointee.answers.removeAll()

@@ -158,30 +158,19 @@ enum MPSocket {
     /// `body` runs (a secondary binds under the exclusive lock, so none appears
     /// half-way through a broadcast).
     static func withSecondaries<R>(in dir: String, _ body: ([MPAddress]) throws(Errno) -> R) throws(Errno) -> R {
-        guard let d = opendir(dir) else {
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd < 0 {
             let e = Errno.current
             ealLog(4, "Unable to open directory \(dir)")
             throw e
         }
-        defer { closedir(d) }
-        let dfd = dirfd(d)
+        defer { close(dfd) }   // also drops the flock
         if flock(dfd, LOCK_SH) != 0 {
             let e = Errno.current
             ealLog(4, "Unable to lock directory \(dir)")
             throw e
         }
-        defer { flock(dfd, LOCK_UN) }
-        var peers: [MPAddress] = []
-        while let ent = readdir(d) {
-            let peer: MPAddress? = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-                let name = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-                guard fnmatch(MPPaths.secondaryPattern, name, 0) == 0 else { return nil }
-                // A path too long for sun_path cannot have been bound: not a peer.
-                return try? MPAddress(directory: dir, name: name)
-            }
-            if let peer { peers.append(peer) }
-        }
-        return try body(peers)
+        return try body(try MPPeerCache.secondaries(in: dir))
     }
 
     /// Removes the sockets of secondaries that died without cleaning up (nobody is
