@@ -12,6 +12,8 @@ dpkg -s libc6-dev > /dev/null 2>&1 || need+=(libc6-dev)
 # the generated ABI check (Tests/abi) and the differential runner's known-difference
 # filter are Python 3 (standard library only); clang comes with the Swift toolchain
 command -v python3 > /dev/null 2>&1 || need+=(python3)
+# test_trace reads the CTF trace rte_trace_save writes with babeltrace, as a DPDK user would
+command -v babeltrace > /dev/null 2>&1 || need+=(babeltrace)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2

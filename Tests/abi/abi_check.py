@@ -30,7 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ctypes_canon import Canon          # noqa: E402
-from headers import Side, Preprocessed, Decls   # noqa: E402
+from headers import Side, Preprocessed, Decls, shared_headers   # noqa: E402
 from items import Item, collect, lookup, other_kind, fields, field_map   # noqa: E402
 from probe import (CONST, UNPRINTABLE, LEVEL_NAMES, probe_lines, write_probe,   # noqa: E402
                    failing_lines, build_and_run, settle_levels)
@@ -300,7 +300,7 @@ class Comparison:
         levels = {it.key: CONST for it in probed}
         dsrc = os.path.join(self.workdir, "probe_dpdk.c")
         osrc = os.path.join(self.workdir, "probe_ours.c")
-        ok, err = settle_levels(self.dpdk, dsrc, self.headers, probed, levels)
+        ok, err = settle_levels(self.dpdk, dsrc, shared_headers(self.headers), probed, levels)
         if not ok:
             return self.fail("the probe does not build against DPDK's headers:\n" + err[:3000])
         for it in probed:
@@ -309,7 +309,7 @@ class Comparison:
         entries = [(it, probe_lines(it, levels[it.key])) for it in probed]
         broken = []
         for _ in range(8):
-            where = write_probe(osrc, self.headers, entries)
+            where = write_probe(osrc, shared_headers(self.headers), entries)
             bad, err = failing_lines(self.ours, osrc)
             if not bad:
                 break
@@ -321,7 +321,7 @@ class Comparison:
         for it in broken:
             self.differ(it, "compiles in the probe (%s)" % LEVEL_NAMES[levels[it.key]],
                         "does not compile with our headers")
-        write_probe(dsrc, self.headers, entries)
+        write_probe(dsrc, shared_headers(self.headers), entries)
         out_d, err_d = build_and_run(self.dpdk, dsrc)
         out_o, err_o = build_and_run(self.ours, osrc)
         if out_d is None or out_o is None:

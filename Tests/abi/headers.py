@@ -110,19 +110,23 @@ class Preprocessed:
                     self.macros.pop(m.group(1), None)
 
 
+# Headers that refuse to follow the headers they include (rte_trace_point_register.h
+# must come before rte_trace_point.h): each is parsed in a translation unit of its own
+# and left out of the shared one and of the probe.
+SOLO = ("rte_trace_point_register.h",)
+
+
+def shared_headers(headers):
+    """The headers one translation unit can include together."""
+    return [h for h in headers if h not in SOLO]
+
+
 class Decls:
     """Declarations of a translation unit that includes every given header, from clang's
-    JSON AST (function bodies skipped), each with the file that declares it."""
+    JSON AST (function bodies skipped), each with the file that declares it. A SOLO
+    header gets a unit of its own, whose declarations join the others'."""
 
     def __init__(self, side, headers, workdir):
-        src = os.path.join(workdir, "ast_%s.c" % side.name)
-        with open(src, "w") as f:
-            f.write(PRELUDE + "".join("#include <%s>\n" % h for h in headers))
-        res = subprocess.run([side.clang, "-fsyntax-only", "-Xclang", "-ast-dump=json",
-                              "-Xclang", "-skip-function-bodies"] + side.cflags + [src],
-                             capture_output=True, text=True)
-        self.ok = res.returncode == 0
-        self.errors = res.stderr
         self.typedefs = {}      # name -> dict(type, file, record)
         self.records = {}       # "struct x" / "union x" -> record dict (complete ones)
         self.anon_typedef_records = {}   # typedef name -> record dict
@@ -130,8 +134,23 @@ class Decls:
         self.enumerators = {}   # name -> dict(enum, file)
         self.functions = {}     # name -> dict(type, inline, storage, file)
         self.variables = {}     # name -> dict(type, storage, tls, file)
+        self.ok, self.errors = True, ""
+        units = [("ast_%s.c" % side.name, shared_headers(headers))]
+        units += [("ast_%s_%s.c" % (side.name, h.replace(".", "_")), [h]) for h in headers if h in SOLO]
+        for name, hs in units:
+            if not self._parse(side, os.path.join(workdir, name), hs):
+                return
+
+    def _parse(self, side, src, headers):
+        with open(src, "w") as f:
+            f.write(PRELUDE + "".join("#include <%s>\n" % h for h in headers))
+        res = subprocess.run([side.clang, "-fsyntax-only", "-Xclang", "-ast-dump=json",
+                              "-Xclang", "-skip-function-bodies"] + side.cflags + [src],
+                             capture_output=True, text=True)
+        self.ok = res.returncode == 0
+        self.errors = res.stderr
         if not self.ok:
-            return
+            return False
         tu = json.loads(res.stdout)
         res = None
         _annotate_files(tu)
@@ -139,6 +158,7 @@ class Decls:
         for node in tu.get("inner", []):
             self._top(node, by_id)
         tu = None
+        return True
 
     def _top(self, node, by_id):
         kind = node.get("kind")

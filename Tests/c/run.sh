@@ -13,6 +13,8 @@
 #             each lacks yet: Tests/c/out/abi_check.log), then
 #             the checks of its self-test (a deliberately broken header copy).
 #   exports   the library's dynamic symbols: one check.
+# A program NAME.c is built together with parts/NAME.c when that exists: a second
+# translation unit, for what must be compiled apart (trace point registration).
 # Usage: Tests/c/run.sh [name-filter]. Ends with "C suite: N passed, N failed".
 # CSUITE_DIR (default Tests/c) and CSUITE_OUT run the same machinery on other programs.
 set -u
@@ -95,6 +97,9 @@ build() {
 	fi
 }
 
+# parts/NAME.c, the second translation unit of NAME.c, when there is one
+part_of() { [ -e "$src_dir/parts/$1.c" ] && echo "$src_dir/parts/$1.c"; }
+
 for src in "$src_dir"/test_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
@@ -102,7 +107,7 @@ for src in "$src_dir"/test_*.c; do
 	for flavor in ours dpdk; do
 		if [ $flavor = ours ]; then cf=$ours_cflags; else cf=$dpdk_cflags; fi
 		bin=$out/$name.$flavor
-		build test "$name.$flavor" $common $cf "$src" -o "$bin" $swifteal_libs || continue
+		build test "$name.$flavor" $common $cf "$src" $(part_of "$name") -o "$bin" $swifteal_libs || continue
 		run_counted "$bin" "$name.$flavor"
 	done
 done
@@ -111,8 +116,8 @@ for src in "$src_dir"/diff_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
-	build diff "$name.dpdk" $common $dpdk_cflags "$src" -o "$out/$name.dpdk" $dpdk_libs || continue
-	build diff "$name.swifteal" $common $dpdk_cflags "$src" -o "$out/$name.swifteal" $swifteal_libs || continue
+	build diff "$name.dpdk" $common $dpdk_cflags "$src" $(part_of "$name") -o "$out/$name.dpdk" $dpdk_libs || continue
+	build diff "$name.swifteal" $common $dpdk_cflags "$src" $(part_of "$name") -o "$out/$name.swifteal" $swifteal_libs || continue
 	timeout "$timeout_s" "${isolate[@]}" "$out/$name.dpdk" > "$out/$name.dpdk.out" 2> "$out/$name.dpdk.err"
 	rc_d=$?
 	timeout "$timeout_s" "${isolate[@]}" "$out/$name.swifteal" > "$out/$name.swifteal.out" 2> "$out/$name.swifteal.err"

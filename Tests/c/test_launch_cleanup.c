@@ -2,6 +2,8 @@
  * rte_eal_cleanup while an lcore still runs a function and another thread waits
  * for it: cleanup returns (the worker is left to finish), and the waiter wakes
  * with the function's value, never reading the launch slots after they are freed.
+ * (Cleanup first finalizes the service library, which waits for every lcore, as
+ * DPDK's does; finalized beforehand, it does not wait: that is the case here.)
  * free() is interposed to poison every block it releases, so a read after free
  * shows up as a wrong value instead of passing by luck.
  */
@@ -17,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_service_component.h>
 
 #include "eal_test.h"
 
@@ -55,6 +58,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	if (test_eal_init(argv[0], "test_launch_cleanup") < 0)
 		return check_report();
+	rte_service_finalize();
 	worker = rte_get_next_lcore(rte_get_main_lcore(), 1, 1);
 	CHECK_EQ(rte_eal_remote_launch(slow, (void *)77, worker), 0);
 	while (!__atomic_load_n(&started, __ATOMIC_SEQ_CST))

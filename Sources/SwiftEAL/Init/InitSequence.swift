@@ -30,6 +30,14 @@ enum InitSequence {
         }
         if config.showVersion { ealLog(6, "RTE Version: '\(String(cString: rte_version()))'") }
 
+        // The tracer: fails on a bad registration (DPDK's eal_trace_init). Its undo
+        // comes after every EAL thread has ended: it saves the trace of a process
+        // whose init had succeeded, then frees the buffers.
+        try step("Cannot init trace") { () throws(Errno) -> (() -> Void)? in
+            try Trace.initEAL(config)
+            return { Trace.finish(save: EALState.initialized.load(ordering: .acquiring)) }
+        }
+
         try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
             let dir = try RuntimeDir.create(prefix: config.filePrefix)
             Runtime.directory = dir
@@ -117,6 +125,15 @@ enum InitSequence {
             return { alarmsCleanup() }
         }
 
+        // The -s/-S lcores become service lcores (DPDK's rte_service_init, before any
+        // device is probed so drivers can register services); undone by
+        // rte_service_finalize, which stops them and waits for every worker.
+        try step("rte_service_init() failed") { () throws(Errno) -> (() -> Void)? in
+            ServiceLcores.initEAL(serviceCores: config.serviceCores,
+                                  mainLcore: eal_lcore_table_ptr().pointee.main_lcore)
+            return { ServiceLcores.finalize() }
+        }
+
         // Leftover fbarray files of dead processes would make this prefix's arrays
         // fail with EBUSY; DPDK's primary clears them at startup too.
         if let dir = Runtime.directory, Runtime.sharesConfig, type == RTE_PROC_PRIMARY {
@@ -128,6 +145,11 @@ enum InitSequence {
             m.config.pointee.lcore_count = UInt32(config.enabledLcores.count)
             SharedConfig.publish(m)
         }
+
+        // Last, as DPDK: the service lcores start, running the services registered so
+        // far (no service lcores: -ENOTSUP, not an error). No alert, as DPDK's.
+        let started = rte_service_start_with_defaults()
+        if started < 0 && started != -ENOTSUP { throw Errno(-started) }
     }
 
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the

@@ -1,3 +1,4 @@
+import CEALShared
 import CSwiftEAL
 import Glibc
 
@@ -7,12 +8,10 @@ import Glibc
 @c @implementation
 public func rte_eal_alarm_set(_ us: UInt64, _ cb: rte_eal_alarm_callback?, _ cb_arg: UnsafeMutableRawPointer?) -> Int32 {
     guard us >= 1, us <= Alarms.maxMicroseconds, let cb else { return -EINVAL }
-    do {
-        try Alarms.set(us: us, cb, cb_arg)
-        return 0
-    } catch {
-        return -error.rawValue
-    }
+    var rc: Int32 = 0
+    do { try Alarms.set(us: us, cb, cb_arg) } catch { rc = -error.rawValue }
+    rte_eal_trace_alarm_set(us, unsafeBitCast(cb, to: UnsafeRawPointer.self), cb_arg, rc)
+    return rc
 }
 
 @c @implementation
@@ -22,6 +21,7 @@ public func rte_eal_alarm_cancel(_ cb_fn: rte_eal_alarm_callback?, _ cb_arg: Uns
         return -1
     }
     let (count, selfRunning) = Alarms.cancel(cb_fn, cb_arg)
+    rte_eal_trace_alarm_cancel(unsafeBitCast(cb_fn, to: UnsafeRawPointer.self), cb_arg, count)
     if selfRunning {
         RteErrno.set(EINPROGRESS)
     } else if count == 0 {

@@ -255,12 +255,17 @@ public func rte_intr_callback_register(_ intr_handle: OpaquePointer?, _ cb: rte_
         ealLog(4, "Registering with invalid input parameter")
         return -EINVAL
     }
-    do {
-        try IntrSources.register(h, cb, cb_arg)
-        return 0
-    } catch {
-        return -error.rawValue
-    }
+    var rc: Int32 = 0
+    do { try IntrSources.register(h, cb, cb_arg) } catch { rc = -error.rawValue }
+    var t = traceFields(h)
+    rte_eal_trace_intr_callback_register(&t, unsafeBitCast(cb, to: UnsafeRawPointer.self), cb_arg, rc)
+    return rc
+}
+
+/// What the interrupt trace points record of a handle.
+private func traceFields(_ h: IntrHandlePtr) -> eal_trace_intr {
+    eal_trace_intr(dev_fd: h.pointee.dev_fd, fd: h.pointee.fd, type: Int32(bitPattern: h.pointee.type),
+                   max_intr: h.pointee.max_intr, nb_efd: h.pointee.nb_efd)
 }
 
 @c @implementation
@@ -271,7 +276,13 @@ public func rte_intr_callback_unregister(_ intr_handle: OpaquePointer?, _ cb: rt
         ealLog(4, "Unregistering with invalid input parameter")
         return -EINVAL
     }
-    do { return try IntrSources.unregister(fd: fd, cb, cb_arg) } catch { return -error.rawValue }
+    var rc: Int32
+    do { rc = try IntrSources.unregister(fd: fd, cb, cb_arg) } catch { rc = -error.rawValue }
+    if let h = IntrHandle.from(intr_handle) {
+        var t = traceFields(h)
+        rte_eal_trace_intr_callback_unregister(&t, cb.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, cb_arg, rc)
+    }
+    return rc
 }
 
 @c @implementation
@@ -333,12 +344,16 @@ private func control(_ intr_handle: OpaquePointer?, _ what: String) -> Int32 {
 
 @c @implementation
 public func rte_intr_enable(_ intr_handle: OpaquePointer?) -> Int32 {
-    control(intr_handle, "enable")
+    let rc = control(intr_handle, "enable")
+    if let h = IntrHandle.from(intr_handle) { var t = traceFields(h); rte_eal_trace_intr_enable(&t, rc) }
+    return rc
 }
 
 @c @implementation
 public func rte_intr_disable(_ intr_handle: OpaquePointer?) -> Int32 {
-    control(intr_handle, "disable")
+    let rc = control(intr_handle, "disable")
+    if let h = IntrHandle.from(intr_handle) { var t = traceFields(h); rte_eal_trace_intr_disable(&t, rc) }
+    return rc
 }
 
 @c @implementation

@@ -25,9 +25,10 @@ public func rte_ctrl_thread_create(_ thread: UnsafeMutablePointer<pthread_t>?, _
         var cpus = start.pointee.cpus
         let routine = start.pointee.routine!
         let arg = start.pointee.arg
-        threadInit(lcore: LCORE_ID_ANY, cpus: cpus, socket: start.pointee.socket)
-        // named by itself, so the name is there before start_routine runs
+        // named by itself, so the name is there before start_routine runs (and in
+        // its trace buffer)
         if let name = start.pointee.name { setThreadName(pthread_self(), name) }
+        threadInit(lcore: LCORE_ID_ANY, cpus: cpus, socket: start.pointee.socket)
         let status: Int32 = pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &cpus)
         start.pointee.status = status
         futexSignal(&start.pointee.done)   // the creator frees `start` after this

@@ -50,6 +50,8 @@ func startWorker(_ lcore: UInt32, block: UnsafeMutablePointer<eal_launch_block>,
             setThreadName(pthread_self(), "rte-worker-\(lcore)")   // also before any launch
             threadInit(lcore: lcore, cpus: cpusCopy, socket: socket)
             logReady("lcore", lcore, CPUSet(cpusCopy))
+            let (text, cut) = affinityString(CPUSet(cpusCopy))
+            (text + (cut ? "..." : "")).withCString { rte_eal_trace_thread_lcore_ready(lcore, $0) }
             workerLoop(slot)
             LaunchBlock.release(b)
         }

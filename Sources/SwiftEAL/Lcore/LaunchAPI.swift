@@ -6,7 +6,9 @@ import Glibc
 @c @implementation
 public func rte_eal_remote_launch(_ f: LcoreFunction?, _ arg: UnsafeMutableRawPointer?,
                                   _ worker_id: UInt32) -> Int32 {
-    launch(f, arg, on: worker_id)
+    let rc = launch(f, arg, on: worker_id)
+    rte_eal_trace_thread_remote_launch(f.map { unsafeBitCast($0, to: UnsafeRawPointer.self) }, arg, worker_id, rc)
+    return rc
 }
 
 @c @implementation
@@ -20,7 +22,7 @@ public func rte_eal_mp_remote_launch(_ f: LcoreFunction?, _ arg: UnsafeMutableRa
     }
     id = rte_get_next_lcore(UInt32.max, 1, 0)
     while id < UInt32(RTE_MAX_LCORE) {
-        _ = launch(f, arg, on: id)
+        _ = rte_eal_remote_launch(f, arg, id)   // one launch event per lcore, as DPDK's
         id = rte_get_next_lcore(id, 1, 0)
     }
     if call_main == CALL_MAIN { runOnMain(f, arg) }

@@ -54,6 +54,8 @@ func threadInit(lcore: UInt32, cpus: rte_cpuset_t, socket: UInt32) {
     per_lcore__thread_id = currentTid()
     eal_tls_socket_id = socket
     eal_tls_cpuset_ptr().pointee = cpus
+    // an EAL thread gets its trace buffer as it starts, while tracing is on (DPDK's)
+    if Trace.isEnabled { Trace.allocateThreadBuffer() }
 }
 
 /// Builds the lcore table from `Runtime.config`, pins the calling thread as the

@@ -34,7 +34,7 @@ struct InternalConfig: Equatable, Sendable {
     var lcores = [LcoreSetting](repeating: LcoreSetting(), count: Int(RTE_MAX_LCORE))
     var lcoresGiven = false                   // -l, -c or --lcores was seen
     var mainLcore: UInt32? = nil              // --main-lcore
-    var serviceCores: [UInt32] = []           // -s / -S (recorded)
+    var serviceCores: [UInt32] = []           // -s / -S, ascending (Service/)
     var memoryChannels: UInt32 = 0            // -n
     var memoryRanks: UInt32 = 0               // -r
     var memoryMB: UInt64 = 0                  // -m
@@ -75,7 +75,10 @@ struct InternalConfig: Equatable, Sendable {
     var vmwareTscMap = false                  // --vmware-tsc-map
     var maxSimdBitwidth: UInt16 = 0           // --force-max-simd-bitwidth
     var hugeWorkerStack: UInt64? = nil        // --huge-worker-stack[=KB]
-    var traceArgs: [String] = []              // --trace* (recorded; no tracer)
+    var traceRegexes: [String] = []           // --trace, in order
+    var traceDir: String? = nil               // --trace-dir: each one appended, with a '/'
+    var traceBufferSize: UInt64 = 0           // --trace-bufsz (0: 1 MB)
+    var traceMode: rte_trace_mode? = nil      // --trace-mode
     var showVersion = false                   // -v
     var showHelp = false                      // -h / --help
 

@@ -86,16 +86,22 @@ enum OptionParser {
             case .success(let lcores): c.lcores = lcores; c.lcoresGiven = true
             case .failure(let e): return e
             }
+            if !c.serviceCores.isEmpty {
+                ealLog(5, "Service cores parsed before dataplane cores. Please ensure -l is before -s or -S")
+            }
         case .mainLcore:
             guard let id = OptionValues.integer(value), id >= 0, id < Int(RTE_MAX_LCORE) else {
                 return OptionError("invalid parameter for --main-lcore")
             }
+            if c.serviceCores.contains(UInt32(id)) {
+                return OptionError("Error: Main lcore is used as a service core",
+                                   then: "invalid parameter for --main-lcore")
+            }
             c.mainLcore = UInt32(id)
         case .serviceMask, .serviceList:
-            let parsed = opt == .serviceMask ? CoreList.parseMask(value, available: available)
-                                             : CoreList.parseList(value, available: available)
-            guard case .success(let s) = parsed else { return OptionError("invalid service core list") }
-            c.serviceCores = (0..<UInt32(RTE_MAX_LCORE)).filter { s[Int($0)].role == ROLE_RTE }
+            return ServiceCoreOption.apply(value, mask: opt == .serviceMask, detected: available, to: &c) {
+                ealLog(5, $0)
+            }
         case .channels:
             let n = OptionValues.atoi(value)
             guard n > 0 else { return OptionError("invalid channel number") }
@@ -205,7 +211,7 @@ enum OptionParser {
                 c.hugeWorkerStack = 0
             }
         case .trace, .traceDir, .traceBufsz, .traceMode:
-            c.traceArgs.append(value)
+            return TraceOption.apply(opt, value, to: &c)
         case .version: c.showVersion = true
         case .help: c.showHelp = true
         }

@@ -35,8 +35,10 @@ enum Usage {
           --log-level=LEVEL   Global log level (1-8 or a level name)
           --log-level=TYPE:LEVEL  Level for the log types matching a glob
           --log-level=REGEX,LEVEL Level for the log types matching a regular expression
-          --trace=REGEX, --trace-dir=DIR, --trace-bufsz=SIZE, --trace-mode=o|d
-                              Accepted for compatibility; SwiftEAL has no tracer
+          --trace=REGEX       Record the trace points whose names match (repeatable)
+          --trace-dir=DIR     Where rte_trace_save writes (default $HOME/dpdk-traces)
+          --trace-bufsz=SIZE  Trace buffer of each thread, in B, K or M (default 1M)
+          --trace-mode=o[verwrite]|d[iscard]  What a full trace buffer does
           -v                  Print the version at startup
           -h, --help          This help
           --in-memory         Keep everything in memory: no files, no secondary processes
