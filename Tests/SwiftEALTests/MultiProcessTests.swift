@@ -154,13 +154,13 @@ extension InterruptSubsystem {
         try withChannel { me, _ in
             let seen = Mutex<[String]>([])
             try MultiProcess.register(action: "swift_write") { msg, _ in
+                // noted first: the test goes on as soon as the pipe has its bytes
+                seen.withLock { $0.append(String(decoding: msg.pointee.paramBytes, as: UTF8.self)) }
                 // write into the pipe the sender passed, through our own copy of it
-                let fds = msg.pointee.fileDescriptors
-                for fd in fds {
+                for fd in msg.pointee.fileDescriptors {
                     _ = "hi".withCString { write(fd, $0, 2) }
                     close(fd)
                 }
-                seen.withLock { $0.append(String(decoding: msg.pointee.paramBytes, as: UTF8.self)) }
                 return 0
             }
             defer { MultiProcess.unregister(action: "swift_write") }
