@@ -80,7 +80,7 @@ extension InterruptSubsystem {
             .appendingPathComponent("swifteal-mp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let savedDir = Runtime.directory
-        Runtime.directory = dir
+        Runtime.directory = ByteString(dir)
         defer {
             Runtime.directory = savedDir
             try? FileManager.default.removeItem(atPath: dir)

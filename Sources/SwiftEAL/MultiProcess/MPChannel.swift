@@ -33,7 +33,7 @@ struct MPChannelState {
     /// The bound socket; -1 before init, after cleanup and without shared files.
     var fd: Int32 = -1
     /// The runtime directory the sockets are in. Kept after cleanup, as DPDK keeps it.
-    var directory = ""
+    var directory = ByteString("")
     var own: MPAddress? = nil
     var thread = pthread_t()
     var threadRunning = false

@@ -11,7 +11,7 @@ import Glibc
 struct MPPeerCache {
     var lock = pthread_mutex_t()
     var inotify: Int32 = -1
-    var directory = ""
+    var directory = ByteString("")
     var peers: [MPAddress] = []
     var valid = false
 }
@@ -25,7 +25,7 @@ let mpPeerCache: UnsafeMutablePointer<MPPeerCache> = {
 
 extension MPPeerCache {
     /// The primary starts watching `dir`.
-    static func watch(_ dir: String) {
+    static func watch(_ dir: ByteString) {
         let c = mpPeerCache
         pthread_mutex_lock(&c.pointee.lock)
         defer { pthread_mutex_unlock(&c.pointee.lock) }
@@ -37,7 +37,7 @@ extension MPPeerCache {
         c.pointee.inotify = fd
         guard fd >= 0 else { return }
         let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
-        if inotify_add_watch(fd, dir, mask) < 0 {
+        if dir.withCString({ inotify_add_watch(fd, $0, mask) }) < 0 {
             close(fd)
             c.pointee.inotify = -1
         }
@@ -55,7 +55,7 @@ extension MPPeerCache {
 
     /// The secondaries' sockets in `dir` (the caller holds the directory's shared
     /// flock): the kept list while nothing changed there, else a fresh listing.
-    static func secondaries(in dir: String) throws(Errno) -> [MPAddress] {
+    static func secondaries(in dir: ByteString) throws(Errno) -> [MPAddress] {
         let c = mpPeerCache
         pthread_mutex_lock(&c.pointee.lock)
         defer { pthread_mutex_unlock(&c.pointee.lock) }
@@ -76,8 +76,8 @@ extension MPPeerCache {
     }
 
     /// The directory's `mp_socket_*` entries.
-    private static func list(_ dir: String) throws(Errno) -> [MPAddress] {
-        guard let d = opendir(dir) else {
+    private static func list(_ dir: ByteString) throws(Errno) -> [MPAddress] {
+        guard let d = dir.withCString({ opendir($0) }) else {
             let e = Errno.current
             ealLog(4, "Unable to open directory \(dir)")
             throw e

@@ -35,8 +35,8 @@ struct MPAddress {
     }
 
     /// `<directory>/<name>`, the name kept as bytes (a file name need not be UTF-8).
-    init(directory: String, name: UnsafePointer<CChar>) throws(Errno) {
-        var bytes = Array(directory.utf8)
+    init(directory: ByteString, name: UnsafePointer<CChar>) throws(Errno) {
+        var bytes = directory.bytes
         bytes.append(UInt8(ascii: "/"))
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
         bytes.append(0)
@@ -45,8 +45,12 @@ struct MPAddress {
         }
     }
 
+    init(path: ByteString) throws(Errno) {
+        self = try path.withCString { (p) throws(Errno) in try MPAddress(path: p) }
+    }
+
     init(path: String) throws(Errno) {
-        self = try ByteString(path).withCString { (p) throws(Errno) in try MPAddress(path: p) }
+        try self.init(path: ByteString(path))
     }
 
     /// The path as a C string for the duration of `body`.
@@ -157,8 +161,8 @@ enum MPSocket {
     /// The secondaries' socket paths in `dir`, with the directory flock'd shared while
     /// `body` runs (a secondary binds under the exclusive lock, so none appears
     /// half-way through a broadcast).
-    static func withSecondaries<R>(in dir: String, _ body: ([MPAddress]) throws(Errno) -> R) throws(Errno) -> R {
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    static func withSecondaries<R>(in dir: ByteString, _ body: ([MPAddress]) throws(Errno) -> R) throws(Errno) -> R {
+        let dfd = dir.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if dfd < 0 {
             let e = Errno.current
             ealLog(4, "Unable to open directory \(dir)")
@@ -177,7 +181,7 @@ enum MPSocket {
     /// bound there any more: a connect is refused), as a broadcast would drop them.
     /// The primary does it when it starts and when it ends, so a runtime directory
     /// holds no dead sockets for long.
-    static func removeDeadSecondaries(in dir: String) {
+    static func removeDeadSecondaries(in dir: ByteString) {
         _ = try? withSecondaries(in: dir) { (peers) throws(Errno) in
             for p in peers {
                 let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -192,8 +196,8 @@ enum MPSocket {
     }
 
     /// Runs `body` with `dir` flock'd exclusively (binding a secondary's socket).
-    static func withDirectoryLocked<R>(_ dir: String, _ body: () throws(Errno) -> R) throws(Errno) -> R {
-        let dfd = try syscall { open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    static func withDirectoryLocked<R>(_ dir: ByteString, _ body: () throws(Errno) -> R) throws(Errno) -> R {
+        let dfd = try dir.withCString { (p) throws(Errno) in try syscall { open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
         defer { close(dfd) }
         if flock(dfd, LOCK_EX) != 0 {
             let e = Errno.current
