@@ -66,9 +66,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	static const char *const ours[] = { "rte_eal_init", "rte_eal_cleanup", "rte_eal_remote_launch",
 		"rte_lcore_count", "rte_log", "rte_eal_alarm_set", "rte_fbarray_init", "rte_intr_callback_register",
-		"rte_strerror", "eal_parse_sysfs_value" };
-	static const char *const dpdks[] = { "rte_malloc", "rte_memzone_reserve", "rte_mp_sendmsg",
-		"rte_dev_probe", "rte_service_lcore_add" };
+		"rte_strerror", "eal_parse_sysfs_value", "rte_mp_sendmsg", "rte_service_lcore_add" };
+	static const char *const dpdks[] = { "rte_malloc", "rte_memzone_reserve", "rte_dev_probe" };
 	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
 		from(ours[i], "libswifteal");
 	for (size_t i = 0; i < sizeof(dpdks) / sizeof(dpdks[0]); i++)
