@@ -66,12 +66,20 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	static const char *const ours[] = { "rte_eal_init", "rte_eal_cleanup", "rte_eal_remote_launch",
 		"rte_lcore_count", "rte_log", "rte_eal_alarm_set", "rte_fbarray_init", "rte_intr_callback_register",
-		"rte_strerror", "eal_parse_sysfs_value", "rte_mp_sendmsg", "rte_service_lcore_add" };
-	static const char *const dpdks[] = { "rte_malloc", "rte_memzone_reserve", "rte_dev_probe" };
+		"rte_strerror", "eal_parse_sysfs_value" };
+	/* the rest come from whichever library defines them: SwiftEAL where it exports them
+	 * (the list grows as subsystems land), DPDK's librte_eal otherwise */
+	static const char *const either[] = { "rte_malloc", "rte_memzone_reserve", "rte_mp_sendmsg",
+		"rte_dev_probe", "rte_service_lcore_add", "rte_memseg_walk", "rte_devargs_parse" };
+	Dl_info self_lib;
+	void *swifteal = NULL;
+	if (dladdr(dlsym(RTLD_DEFAULT, "rte_eal_init"), &self_lib) != 0 && self_lib.dli_fname)
+		swifteal = dlopen(self_lib.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+	CHECK(swifteal != NULL);
 	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
 		from(ours[i], "libswifteal");
-	for (size_t i = 0; i < sizeof(dpdks) / sizeof(dpdks[0]); i++)
-		from(dpdks[i], "librte_eal");
+	for (size_t i = 0; i < sizeof(either) / sizeof(either[0]); i++)
+		from(either[i], swifteal && dlsym(swifteal, either[i]) ? "libswifteal" : "librte_eal");
 
 	char prefix[32];
 	snprintf(prefix, sizeof(prefix), "preload_eal_%d", (int)getpid());

@@ -440,10 +440,32 @@ static int private_tmp(void)
 {
 	if (getuid() != 0)
 		return 0;
+	/* a checkout under /tmp (CI clones there) stays visible: this program and the
+	 * library it runs on live in it */
+	char exe[PATH_MAX], keep[PATH_MAX] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int keep_fd = -1;
+	if (n > 5 && strncmp(exe, "/tmp/", 5) == 0) {
+		exe[n] = 0;
+		char *slash = strchr(exe + 5, '/');
+		size_t len = slash ? (size_t)(slash - exe) : (size_t)n;
+		memcpy(keep, exe, len);
+		keep[len] = 0;
+		keep_fd = open(keep, O_PATH | O_DIRECTORY);
+	}
 	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
 	    mount("tpg-tmp", "/tmp", "tmpfs", 0, "mode=1777") != 0) {
 		perror("private /tmp");
 		return 0;
+	}
+	if (keep_fd >= 0) {
+		char from[64];
+		snprintf(from, sizeof(from), "/proc/self/fd/%d", keep_fd);
+		if (mkdir(keep, 0755) != 0 || mount(from, keep, NULL, MS_BIND | MS_REC, NULL) != 0) {
+			perror("keeping the checkout under the private /tmp");
+			return 0;
+		}
+		close(keep_fd);
 	}
 	return 1;
 }
