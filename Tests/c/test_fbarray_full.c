@@ -2,9 +2,10 @@
  * rte_fbarray_init on a full file system: ENOSPC, never SIGBUS. DPDK extends the backing
  * file with ftruncate (sparse) and dies writing the mask header when no block is left
  * (and only reads as fine when there is room for that one page).
- * The runtime dir here is a 1 MB tmpfs mounted over /var/run/dpdk in a mount namespace
- * of this program's own (root only; without root nothing can be mounted and the program
- * says so). The EAL runs in a child, so a SIGBUS shows as a failed check.
+ * The runtime dir here is a 2 MB tmpfs (room for what init writes: the config with the
+ * heaps, the memzone table, a --no-huge memseg list) mounted over /var/run/dpdk in a
+ * mount namespace of this program's own (root only; without root nothing can be mounted
+ * and the program says so). The EAL runs in a child, so a SIGBUS shows as a failed check.
  */
 #include <errno.h>
 #include <sched.h>
@@ -38,8 +39,8 @@ static int child(int counts)
 	char *args[] = { "test_fbarray_full", "-l", "0", "--no-huge", "-m", "64", "--no-pci",
 			 "--no-telemetry", "--file-prefix", "tfull", NULL };
 	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    mount("tfull", "/var/run/dpdk", "tmpfs", 0, "size=1m,mode=0700") != 0) {
-		perror("a 1 MB tmpfs on /var/run/dpdk");
+	    mount("tfull", "/var/run/dpdk", "tmpfs", 0, "size=2m,mode=0700") != 0) {
+		perror("a 2 MB tmpfs on /var/run/dpdk");
 		return 100;
 	}
 	if (rte_eal_init(10, args) < 0) {

@@ -440,8 +440,13 @@ static int private_tmp(void)
 {
 	if (getuid() != 0)
 		return 0;
+	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		perror("private mount namespace");
+		return 0;
+	}
 	/* a checkout under /tmp (CI clones there) stays visible: this program and the
-	 * library it runs on live in it */
+	 * library it runs on live in it. Held open in this namespace before /tmp is
+	 * covered, then bound back in place. */
 	char exe[PATH_MAX], keep[PATH_MAX] = "";
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	int keep_fd = -1;
@@ -453,8 +458,7 @@ static int private_tmp(void)
 		keep[len] = 0;
 		keep_fd = open(keep, O_PATH | O_DIRECTORY);
 	}
-	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-	    mount("tpg-tmp", "/tmp", "tmpfs", 0, "mode=1777") != 0) {
+	if (mount("tpg-tmp", "/tmp", "tmpfs", 0, "mode=1777") != 0) {
 		perror("private /tmp");
 		return 0;
 	}

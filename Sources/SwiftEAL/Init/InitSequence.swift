@@ -111,6 +111,14 @@ enum InitSequence {
             }
         }
         // memory comes before this (lead); then the memzone table and the malloc heaps
+        try step("Cannot init memzone") { () throws(Errno) -> (() -> Void)? in
+            try MemzoneTable.initStep()
+            return { MemzoneTable.cleanupStep() }
+        }
+        try step("Cannot init malloc heap") { () throws(Errno) -> (() -> Void)? in
+            try MallocInit.run()
+            return { MallocInit.cleanup() }
+        }
 
         try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
             try timersInit(start: tscStart)
