@@ -31,6 +31,7 @@ struct eal_shared_config {
 	rte_spinlock_t tlock;       /* timers */
 	uint32_t legacy_mem;
 	uint32_t single_file_segments;
+	uint32_t mp_status;         /* rte_mp: 0 unknown, 1 disabled, 2 a secondary attached */
 	uint64_t base_virtaddr;
 	struct rte_tailq_head tailq_head[RTE_MAX_TAILQ]; /* rte_eal_tailq_lookup's heads */
 	struct eal_mem_config mem;  /* memseg lists and memory facts (Memory/) */

@@ -73,6 +73,11 @@ enum InitSequence {
             return { tailqsCleanup() }
         }
 
+        // rte_mp: this process's socket and its rte_mp_handle thread (MultiProcess/).
+        try step("failed to init mp channel") { () throws(Errno) -> (() -> Void)? in
+            try MPChannel.start()
+        }
+
         // The memory config: the shared one, or a private one when nothing is shared.
         try step("Cannot init memory config") { () throws(Errno) -> (() -> Void)? in
             try MemConfig.install(shared: EALState.shared?.config)
