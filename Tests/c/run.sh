@@ -34,7 +34,7 @@ declare -A unit=([test]="checks" [diff]="programs" [abi]="programs" [abi_check]=
 for p in "${parts[@]}"; do part_passed[$p]=0; part_failed[$p]=0; done
 ours_cflags="-I$root/include"
 dpdk_cflags=$(pkg-config --cflags libdpdk 2>/dev/null) || { echo "libdpdk-dev is missing (make deps)"; exit 2; }
-common="-O1 -g -D_GNU_SOURCE -Wall -Wno-unused-function -I$root/Tests/c -I$src_dir"
+common="-O1 -g -D_GNU_SOURCE -Wall -Wno-unused-function -I$root/Tests/c -I$src_dir -I$root/Sources/CEALShared/include"
 swifteal_libs="-L$lib -lswifteal -Wl,-rpath,$lib -lpthread"
 dpdk_libs="-lrte_eal -lpthread"
 timeout_s=${CTEST_TIMEOUT:-180}
