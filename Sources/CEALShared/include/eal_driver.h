@@ -166,6 +166,16 @@ static inline struct rte_devargs *eal_devargs_first(void) { return TAILQ_FIRST(&
 static inline struct rte_devargs *eal_devargs_next(const struct rte_devargs *d) { return TAILQ_NEXT(d, next); }
 static inline void eal_devargs_append(struct rte_devargs *d) { TAILQ_INSERT_TAIL(&eal_dev_registry.devargs, d, next); }
 static inline void eal_devargs_remove(struct rte_devargs *d) { TAILQ_REMOVE(&eal_dev_registry.devargs, d, next); }
+/* the kernel uevent socket (devices.c): fd, -1 (socket) or -2 (bind) */
+int eal_uevent_socket(void);
+
+/* ioctl(fd, request, arg) for VFIO's integer-argument requests (devices.c) */
+int eal_vfio_ioctl(int fd, unsigned long request, long arg);
+
+/* the faulting address of a SIGBUS */
+#include <signal.h>
+static inline void *eal_siginfo_addr(const siginfo_t *info) { return info->si_addr; }
+
 /* the usable size of a malloc'ed block (a devargs copy holds NULs between layers) */
 static inline size_t eal_alloc_size(void *p) { return malloc_usable_size(p); }
 /* *into takes from's contents but keeps its own place in the list */

@@ -148,7 +148,7 @@ enum Buses {
 
     static func dump(_ f: UnsafeMutablePointer<FILE>) {
         for bus in all {
-            let ret = withVaList([Buses.name(bus)]) { vfprintf(f, " %-20s\n", $0) }
+            let ret = withVaList([Buses.name(bus)]) { vfprintf(f, " %s\n", $0) }
             if ret < 0 {
                 ealLog(4, "Unable to write to stream (\(ret))")
                 break
