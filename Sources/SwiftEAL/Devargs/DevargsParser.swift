@@ -102,7 +102,16 @@ enum DevargsParser {
             }
         }
 
-        // The device's name, from the bus layer's "name=".
+        // The device's name: the bus's own devargs parser finds it (PCI reads "addr="),
+        // or else the bus layer's "name=".
+        if let bus = da.pointee.bus, let busParse = bus.pointee.devargs_parse {
+            let ret = busParse(da)
+            if ret != 0 {
+                if !inPlace { reset(da) }
+                RteErrno.set(-ret)
+            }
+            return ret
+        }
         guard let busLayer else { return 0 }
         let lb = UnsafeBufferPointer(rebasing: bytes[busLayer.range])
         guard let value = busLayer.kv.value(of: "name", in: lb) else {
