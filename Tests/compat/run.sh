@@ -76,9 +76,9 @@ if [ -z "$filter" ] || [[ testpmd == *$filter* ]]; then
 		> "$out/testpmd.log" 2>&1
 	rc=$?
 	rm -rf "/var/run/dpdk/$prefix"
-	fwd=$(grep -m1 -E "TX-packets: [1-9]" "$out/testpmd.log")
+	fwd=$(grep -oE "TX-packets: [1-9][0-9]*" "$out/testpmd.log" | tail -n 1 | awk '{print $2}')
 	if [ $rc -eq 0 ] && grep -q "Bye..." "$out/testpmd.log" && [ -n "$fwd" ]; then
-		ok "testpmd (net_null0 <-> net_null1:${fwd##*TX-packets:} packets sent)"
+		ok "testpmd (net_null0 <-> net_null1, $fwd packets forwarded on the last port)"
 	else
 		ko testpmd "exit $rc"; tail -n 15 "$out/testpmd.log" | sed 's/^/    /'
 	fi

@@ -97,7 +97,7 @@ enum InitSequence {
 
         if type == RTE_PROC_PRIMARY {
             EALState.iovaMode = IOVA.chooseMode(requested: config.iovaMode, noHuge: config.noHuge,
-                                                buses: config.iovaMode == RTE_IOVA_DC ? Buses.iommuClass() : RTE_IOVA_DC)
+                                                buses: { Buses.iommuClass() })
             if let c = MemConfig.config {
                 c.pointee.iova_mode = EALState.iovaMode.rawValue
                 c.pointee.base_virtaddr = config.baseVirtaddr
@@ -167,6 +167,9 @@ enum InitSequence {
 
         // Drivers meet their devices, the vdev bus last; failures are only logged.
         _ = Buses.probeAll()
+        // DPDK asks then whether VFIO is on (to share its groups with secondaries over
+        // rte_mp); it never is here, but the question reads the module list all the same.
+        _ = VFIO.isEnabled("vfio")
 
         // Leftover fbarray files of dead processes would make this prefix's arrays
         // fail with EBUSY; DPDK's primary clears them at startup too.
