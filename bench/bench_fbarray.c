@@ -6,6 +6,8 @@
  *   next_used      the same for used elements
  *   contig_free    find_contig_free at the start of every free run
  *   next_n_free16  find_next_n_free(n = 16) from 0: no such run, so one call scans it all
+ *   next_n_free4   find_next_n_free(n = 4) from 0, then from each answer + 1, to the end
+ *                  (short calls: most answers are a few elements on)
  *   biggest_free   find_biggest_free from 0 (one call over the whole array)
  * Prints "metric value" lines for bench/run.sh; the best of several repetitions counts.
  */
@@ -51,6 +53,20 @@ static long walk_contig(struct rte_fbarray *a)
 		int c = rte_fbarray_find_contig_free(a, i);
 		calls++;
 		i += c + 1; /* past the run and the used element after it */
+	}
+	return calls;
+}
+
+static long walk_next_n4(struct rte_fbarray *a)
+{
+	long calls = 0;
+	int i = 0;
+	for (;;) {
+		int r = rte_fbarray_find_next_n_free(a, i, 4);
+		calls++;
+		if (r < 0 || (unsigned)r + 1 >= LEN)
+			break;
+		i = r + 1;
 	}
 	return calls;
 }
@@ -101,7 +117,8 @@ int main(void)
 		rte_fbarray_set_used(&a, i);
 	/* sanity: both libraries must agree on the answers being timed */
 	if (rte_fbarray_find_biggest_free(&a, 0) != 0 || rte_fbarray_find_next_n_free(&a, 0, 16) != -1 ||
-	    walk_next(&a, 1) != LEN / 7 + 1 || walk_contig(&a) != (LEN + 6) / 7) {
+	    walk_next(&a, 1) != LEN / 7 + 1 || walk_contig(&a) != (LEN + 6) / 7 ||
+	    walk_next_n4(&a) != 3 * (LEN / 7) + 2) { /* 3 answers per run of 6, the last run has 4 */
 		fprintf(stderr, "unexpected answers\n");
 		return 1;
 	}
@@ -109,6 +126,7 @@ int main(void)
 	measure("fbarray_find_next_used", &a, walk_used);
 	measure("fbarray_find_contig_free", &a, walk_contig);
 	measure("fbarray_find_next_n_free16", &a, one_next_n);
+	measure("fbarray_find_next_n_free4", &a, walk_next_n4);
 	measure("fbarray_find_biggest_free", &a, one_biggest);
 	rte_fbarray_destroy(&a);
 	rte_eal_cleanup();

@@ -164,11 +164,11 @@ struct Files {
                 FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
             }
             FileManager.default.createFile(atPath: dir + "/config", contents: Data())
-            #expect(FBArray.removeUnusedFiles(inDirectory: dir) == 2)
+            #expect(FBArray.removeUnusedFiles(inDirectory: ByteString(dir)) == 2)
             let left = Set((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             #expect(left == ["fbarray_live", "config"])
             #expect(rte_fbarray_destroy(&live) == 0)
-            #expect(FBArray.removeUnusedFiles(inDirectory: dir + "/missing") == 0)
+            #expect(FBArray.removeUnusedFiles(inDirectory: ByteString(dir + "/missing")) == 0)
         }
     }
 

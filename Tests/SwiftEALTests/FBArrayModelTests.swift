@@ -24,7 +24,7 @@ func withTemporaryRuntimeDir<T>(_ body: (String) throws -> T) rethrows -> T {
         .appendingPathComponent("swifteal-fbarray-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let saved = FBArray.testBacking
-    FBArray.testBacking = .directory(dir)
+    FBArray.testBacking = .directory(ByteString(dir))
     defer {
         FBArray.testBacking = saved
         try? FileManager.default.removeItem(atPath: dir)

@@ -4,7 +4,7 @@ import Glibc
 import Testing
 @testable import SwiftEAL
 
-private func opt(_ arg: String) -> LogLevelOption? { parseLogLevelOption(arg) }
+private func opt(_ arg: String) -> LogLevelOption? { parseLogLevelOption(ByteString(arg)) }
 
 @Suite("--log-level grammar")
 struct LogLevelGrammarTests {
@@ -56,7 +56,7 @@ struct LogLevelGrammarTests {
     ])
     func rejected(arg: String) {
         #expect(opt(arg) == nil)
-        #expect(logLevelOptionError(arg) != nil)
+        #expect(logLevelOptionError(ByteString(arg)) != nil)
     }
 
     @Test("rejection messages are DPDK's")
@@ -120,6 +120,20 @@ struct LogMachineryTests {
         #expect(many.allSatisfy { rte_log_get_level(UInt32($0)) == 7 })
     }
 
+    @Test("type ids map onto chunks of doubling size, without gaps, up to Int32.max")
+    func chunkLayout() {
+        var expected: (UInt32, Int) = (0, 0)
+        for id in UInt32(0)..<100_000 {
+            let at = LogRegistry.locate(id)
+            #expect(at == expected, "id \(id)")
+            expected = at.offset + 1 == LogRegistry.capacity(ofChunk: at.chunk) ? (at.chunk + 1, 0) : (at.chunk, at.offset + 1)
+        }
+        let last = LogRegistry.locate(UInt32(Int32.max))
+        #expect(last.chunk < UInt32(EAL_LOG_MAX_CHUNKS) && last.offset < LogRegistry.capacity(ofChunk: last.chunk))
+        let top = LogRegistry.locate(UInt32.max)
+        #expect(top.chunk < UInt32(EAL_LOG_MAX_CHUNKS) && top.offset < LogRegistry.capacity(ofChunk: top.chunk))
+    }
+
     @Test("saved --log-level options pick the level of later types; the last match wins")
     func pickLevel() {
         defer { LogLevelOptions.reset() }
@@ -136,6 +150,23 @@ struct LogMachineryTests {
         #expect(rte_log_get_level(UInt32(other)) == 4)            // no match: the default
         applyLogLevelOption(opt("swifttest.other,debug")!)
         #expect(rte_log_get_level(UInt32(other)) == 8)
+    }
+
+    @Test("--log-level patterns match type names byte for byte, invalid UTF-8 included")
+    func bytePatterns() {
+        defer { LogLevelOptions.reset() }
+        func register(_ bytes: [UInt8]) -> Int32 {
+            (bytes.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
+                rte_log_register_type_and_pick_level($0.baseAddress, 7)
+            }
+        }
+        let name = Array("swifttest.bytes.".utf8)
+        applyLogLevelOption(parseLogLevelOption(ByteString(name + [0xff] + Array("*:3".utf8)))!)
+        applyLogLevelOption(parseLogLevelOption(ByteString(name + [0xfd] + Array(".*,2".utf8)))!)
+        #expect(rte_log_get_level(UInt32(register(name + [0xff, 0x41]))) == 3)
+        #expect(rte_log_get_level(UInt32(register(name + [0xfe, 0x41]))) == 7) // was 3 with U+FFFD
+        #expect(rte_log_get_level(UInt32(register(name + [0xfd, 0x41]))) == 2)
+        #expect(rte_log_get_level(UInt32(register(name + Array("\u{FFFD}A".utf8)))) == 7)
     }
 
     @Test("a global option sets the global level and is not saved")

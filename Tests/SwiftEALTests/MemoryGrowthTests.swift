@@ -27,8 +27,8 @@ private func hugepagesUsable() -> Bool {
     return (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8))?.contains(" hugetlbfs ") == true
 }
 
-private func pageFiles(prefix: String) -> Int {
-    ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/hugepages")) ?? []).filter { $0.hasPrefix(prefix + "map_") }.count
+private func pageFiles(prefix: ByteString) -> Int {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/hugepages")) ?? []).filter { $0.hasPrefix(prefix.description + "map_") }.count
 }
 
 extension FBArrayTests {
@@ -44,7 +44,7 @@ struct MemoryGrowth {
         let savedIOVA = EALState.iovaMode
         FBArray.testBacking = .privateMemory
         var config = InternalConfig()
-        config.filePrefix = "swtest_grow\(getpid())"
+        config.filePrefix = ByteString("swtest_grow\(getpid())")
         config.memoryMB = 4
         config.noShconf = true
         Runtime.config = config

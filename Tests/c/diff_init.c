@@ -274,6 +274,21 @@ static const char *const lines[][16] = {
 	{ "-l", "0", "--log-level", "nonsense", "--log-level", "also-nonsense" },
 	{ "-l", "0", "--main-lcore", "5000" },
 	{ "-l", "0", "-l", "0" },
+	/* refused by DPDK (issue 11, item 7); a case with its own -m gets no "-m 64" */
+	{ "-l", "0", "--huge-dir", "" },
+	{ "-l", "0", "--huge-dir=/x", "--huge-dir=" },
+	{ "-l", "0", "--huge-dir=", "--huge-dir=/x" },
+	{ "-l", "0", "--mbuf-pool-ops-name=" },
+	{ "-l", "0", "-m", "-5" },
+	{ "-l", "0", "-m", "99999999999999999999" },
+	{ "-l", "0", "-m", "5x" },
+	{ "--lcores", "0-1@(0,1),0" },
+	{ "--lcores", "0-1@0" },
+	{ "--lcores", "1-1@0" },
+	{ "--lcores", "0@0-1" },
+	{ "--lcores", "0-1,1" },
+	{ "--lcores", "(0-1)@(0,1),0" },
+	{ "--lcores", "0@(0,1),1" },
 };
 
 #define NCASES (sizeof(lines) / sizeof(lines[0]))
@@ -297,10 +312,18 @@ static int run_case(size_t i, const char *self, const char *prefix)
 	char *args[40];
 	int n = 0, j;
 	args[n++] = (char *)self;
-	for (j = 0; lines[i][j] && strcmp(lines[i][j], "--") != 0; j++)
+	int own_m = 0;
+	for (j = 0; lines[i][j] && strcmp(lines[i][j], "--") != 0; j++) {
 		args[n++] = (char *)lines[i][j];
-	for (size_t k = 0; k < NCOMMON; k++)
+		own_m |= strcmp(lines[i][j], "-m") == 0;
+	}
+	for (size_t k = 0; k < NCOMMON; k++) {
+		if (own_m && common_args[k] && strcmp(common_args[k], "-m") == 0) {
+			k++; /* and its value */
+			continue;
+		}
 		args[n++] = common_args[k] ? (char *)common_args[k] : (char *)prefix;
+	}
 	for (; lines[i][j]; j++)
 		args[n++] = (char *)lines[i][j];
 	args[n] = NULL;

@@ -1,8 +1,9 @@
 /*
  * Bad input to rte_log.h and rte_eal.h entry points that DPDK 22.11 would crash on
- * (NULL strings, formats, streams, output arrays): SwiftEAL refuses each with the
- * function's failure value and carries on. Then rte_eal_init with no arguments, and a
- * proper init afterwards (a refused call must not use up the one init).
+ * (NULL strings, formats, streams, output arrays, eal_parse_sysfs_value's pointers):
+ * SwiftEAL refuses each with the function's failure value and carries on. Then
+ * rte_eal_init with no arguments, and a proper init afterwards (a refused call must not
+ * use up the one init).
  */
 #define ALLOW_INTERNAL_API
 #define ALLOW_EXPERIMENTAL_API
@@ -86,10 +87,22 @@ static void eal_calls(const char *self)
 	CHECK_EQ(rte_eal_cleanup(), 0);
 }
 
+/* DPDK_23, declared in DPDK's internal eal_filesystem.h (see diff_sysfs.c) */
+int eal_parse_sysfs_value(const char *filename, unsigned long *val);
+
+static void sysfs_calls(void)
+{
+	unsigned long v = 7;
+	CHECK_EQ(eal_parse_sysfs_value(NULL, &v), -1);
+	CHECK_EQ(v, 7);
+	CHECK_EQ(eal_parse_sysfs_value("/proc/self/stat", NULL), -1);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
 	log_calls();
+	sysfs_calls();
 	eal_calls(argv[0]);
 	return check_report();
 }

@@ -24,10 +24,12 @@
 #include <rte_spinlock.h>
 #include <rte_tailq.h>
 
-/* Log types live in fixed chunks that never move, so readers need no lock. */
+/* Log types live in chunks that never move, so readers need no lock. Chunk k holds
+ * EAL_LOG_CHUNK << k types (64, 128, 256, ...): 27 of them cover every id a C int can
+ * carry, so the table grows as far as memory allows, as DPDK's does. */
 #define EAL_LOG_CHUNK_SHIFT 6
 #define EAL_LOG_CHUNK (1u << EAL_LOG_CHUNK_SHIFT)
-#define EAL_LOG_MAX_CHUNKS 256 /* 16384 types */
+#define EAL_LOG_MAX_CHUNKS 27
 
 struct eal_log_type {
 	const char *name;   /* NULL for the unnamed ids 21..23 */

@@ -13,6 +13,7 @@
 #include <rte_rwlock.h>
 #include <rte_tailq.h>
 #include "eal_memory.h"
+#include "eal_malloc.h"
 
 #define EAL_SHARED_CONFIG_VERSION 2
 
@@ -33,6 +34,7 @@ struct eal_shared_config {
 	uint64_t base_virtaddr;
 	struct rte_tailq_head tailq_head[RTE_MAX_TAILQ]; /* rte_eal_tailq_lookup's heads */
 	struct eal_mem_config mem;  /* memseg lists and memory facts (Memory/) */
+	struct eal_malloc_shared malloc; /* heaps, lcore caches, memzone table (Malloc/, Memzone/) */
 };
 
 #endif

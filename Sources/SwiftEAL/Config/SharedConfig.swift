@@ -10,7 +10,7 @@ struct SharedConfigMapping {
     var fd: FileDescriptor
     var config: UnsafeMutablePointer<eal_shared_config>
     var length: Int
-    var path: String
+    var path: ByteString
     var isPrimary: Bool
 }
 
@@ -23,14 +23,40 @@ enum SharedConfig {
         return (MemoryLayout<eal_shared_config>.size + page - 1) / page * page
     }
 
-    /// Primary: create, lock, map, zero. Fails with EAGAIN when another primary holds it.
-    static func create(path: String, baseAddress: UInt64) throws(Errno) -> SharedConfigMapping {
-        let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
-        do throws(Errno) {
-            guard try fd.lock(exclusive: true) else {
-                ealLog(4, "Cannot create lock on '\(path)'. Is another primary process running?")
+    /// Test hook: runs between opening `config` and locking it, where a primary that is
+    /// preempted can find the file it opened unlinked by the primary it follows.
+    static var afterOpenHook: (() -> Void)? = nil
+
+    /// Primary: create, lock, map, zero. Fails with EAGAIN when another primary holds
+    /// it (logged unless `quiet`: --proc-type=auto then becomes a secondary).
+    static func create(path: ByteString, baseAddress: UInt64, quiet: Bool = false) throws(Errno) -> SharedConfigMapping {
+        // The lock counts only on the file the path names once it is held: a departing
+        // primary unlinks its config (or someone removes the directory), and a lock on
+        // the unlinked file would make a primary that the next one cannot see.
+        for _ in 0..<100 {
+            let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
+            afterOpenHook?()
+            let locked: Bool
+            do { locked = try fd.lock(exclusive: true) } catch { fd.close(); throw error }
+            guard locked else {
+                fd.close()
+                if !quiet { ealLog(4, "Cannot create lock on '\(path)'. Is another primary process running?") }
                 throw Errno.EAGAIN
             }
+            guard fd.isFile(at: path) else {
+                fd.unlock()
+                fd.close()
+                continue
+            }
+            return try map(fd, path: path, baseAddress: baseAddress)
+        }
+        ealLog(4, "Cannot create lock on '\(path)': the file keeps being replaced")
+        throw Errno.EAGAIN
+    }
+
+    /// The locked file made ours: sized, mapped at the base address, zeroed, stamped.
+    private static func map(_ fd: FileDescriptor, path: ByteString, baseAddress: UInt64) throws(Errno) -> SharedConfigMapping {
+        do throws(Errno) {
             try fd.truncate(mappedLength)
             let hint = UnsafeMutableRawPointer(bitPattern: UInt(baseAddress == 0 ? defaultBaseAddress : baseAddress))
             let p = mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
@@ -42,14 +68,39 @@ enum SharedConfig {
             cfg.pointee.primary_pid = getpid()
             return SharedConfigMapping(fd: fd, config: cfg, length: mappedLength, path: path, isPrimary: true)
         } catch {
+            // ours and locked: nobody else can be using it
+            if fd.isFile(at: path) { _ = path.withCString { unlink($0) } }
             fd.unlock()
             fd.close()
             throw error
         }
     }
 
+    /// --proc-type=auto: a secondary when a primary holds the config, else the primary.
+    /// Two started together both see no primary; the one that loses the lock decides
+    /// again and attaches to the winner (waiting for its magic). One whose primary
+    /// leaves before it attached decides again too.
+    static func createOrAttach(path: ByteString, baseAddress: UInt64) throws(Errno) -> SharedConfigMapping {
+        for _ in 0..<50 {
+            if primaryAlive(path: path) {
+                do {
+                    return try attach(path: path)
+                } catch where error == .noConfig && !primaryAlive(path: path) {
+                    continue
+                }
+            }
+            do {
+                return try create(path: path, baseAddress: baseAddress, quiet: true)
+            } catch where error == .EAGAIN {
+                continue
+            }
+        }
+        ealLog(4, "Cannot create lock on '\(path)' nor attach to its primary")
+        throw Errno.EAGAIN
+    }
+
     /// Secondary: map at the primary's address once it has published the magic.
-    static func attach(path: String) throws(Errno) -> SharedConfigMapping {
+    static func attach(path: ByteString) throws(Errno) -> SharedConfigMapping {
         let fd: FileDescriptor
         do { fd = try FileDescriptor.open(path, O_RDWR) } catch {
             ealLog(4, "Cannot open '\(path)' for rte_mem_config")
@@ -58,7 +109,7 @@ enum SharedConfig {
         do throws(Errno) {
             // The primary sizes the file just after locking it; mapping it before then
             // would fault (SIGBUS) on the first read.
-            try waitForPrimary(path: path) {
+            try waitForPrimary(fd) {
                 var st = stat()
                 return fstat(fd.rawValue, &st) == 0 && Int(st.st_size) >= mappedLength
             }
@@ -69,7 +120,17 @@ enum SharedConfig {
             let cfgPeek = peek.assumingMemoryBound(to: eal_shared_config.self)
             let want: UnsafeMutableRawPointer?
             do throws(Errno) {
-                try waitForPrimary(path: path) { atomicLoad(&cfgPeek.pointee.magic) == UInt32(RTE_MAGIC) }
+                try waitForPrimary(fd) { atomicLoad(&cfgPeek.pointee.magic) == UInt32(RTE_MAGIC) }
+                // The magic outlives a primary killed without cleanup: the file must
+                // still be locked by a live one, and be of our layout.
+                guard cfgPeek.pointee.version == UInt32(EAL_SHARED_CONFIG_VERSION) else {
+                    ealLog(4, "Primary and secondary process DPDK version mismatch")
+                    throw Errno.noConfig
+                }
+                guard lockHolder(fd) != nil else {
+                    ealLog(4, "The primary process of '\(path)' is gone: its config is stale")
+                    throw Errno.noConfig
+                }
                 want = UnsafeMutableRawPointer(bitPattern: UInt(cfgPeek.pointee.mem_cfg_addr))
                 munmap(peek, mappedLength)
             } catch {
@@ -95,11 +156,11 @@ enum SharedConfig {
     }
 
     /// Sleeps until `ready` (the primary's init has got that far); fails if it dies first.
-    private static func waitForPrimary(path: String, until ready: () -> Bool) throws(Errno) {
+    private static func waitForPrimary(_ fd: FileDescriptor, until ready: () -> Bool) throws(Errno) {
         var spins = 0
         while !ready() {
             spins += 1
-            if spins % 1000 == 0 && !primaryAlive(path: path) {
+            if spins % 1000 == 0 && lockHolder(fd) == nil {
                 ealLog(4, "The primary process is gone before finishing its init")
                 throw Errno.noConfig
             }
@@ -107,10 +168,15 @@ enum SharedConfig {
         }
     }
 
-    private static func isSameFile(_ path: String, as fd: FileDescriptor) -> Bool {
-        var a = stat(), b = stat()
-        guard stat(path, &a) == 0, fstat(fd.rawValue, &b) == 0 else { return false }
-        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    /// The pid of another process holding a write lock on the file, or nil. F_GETLK
+    /// through a descriptor this process already has: opening and closing another one
+    /// would drop this process's own locks on the file.
+    static func lockHolder(_ fd: FileDescriptor) -> pid_t? {
+        var fl = flock()
+        fl.l_type = Int16(F_WRLCK)
+        fl.l_whence = Int16(SEEK_SET)
+        guard fcntl(fd.rawValue, F_GETLK, &fl) == 0 else { return nil }
+        return fl.l_type != Int16(F_UNLCK) && fl.l_pid != getpid() ? fl.l_pid : nil
     }
 
     /// The primary marks the config complete: secondaries may proceed.
@@ -122,25 +188,22 @@ enum SharedConfig {
     static func release(_ m: SharedConfigMapping) {
         if m.isPrimary { atomicStore(&m.config.pointee.magic, 0) }
         munmap(UnsafeMutableRawPointer(m.config), m.length)
-        if m.isPrimary { unlink(m.path) }
+        // Only the file this process locked: if the directory was removed from outside
+        // and a new primary made its own config there, that one is not ours to delete.
+        if m.isPrimary && m.fd.isFile(at: m.path) { _ = m.path.withCString { unlink($0) } }
         m.fd.unlock()
         m.fd.close()
     }
 
     /// Whether some other process holds the primary's write lock on `path`.
-    static func primaryAlive(path: String) -> Bool {
+    static func primaryAlive(path: ByteString) -> Bool {
         // Closing any descriptor of a file drops all of this process's fcntl locks on it:
         // a primary must not open (and close) its own config to ask, or a second
         // primary could then take the prefix. It is itself, not "another" primary.
-        if let m = EALState.shared, m.isPrimary, isSameFile(path, as: m.fd) { return false }
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { Glibc.close(fd) }
-        var fl = flock()
-        fl.l_type = Int16(F_WRLCK)
-        fl.l_whence = Int16(SEEK_SET)
-        guard fcntl(fd, F_GETLK, &fl) == 0 else { return false }
-        return fl.l_type != Int16(F_UNLCK) && fl.l_pid != getpid()
+        if let m = EALState.shared, m.isPrimary, m.fd.isFile(at: path) { return false }
+        guard let fd = try? FileDescriptor.open(path, O_RDONLY) else { return false }
+        defer { fd.close() }
+        return lockHolder(fd) != nil
     }
 }
 

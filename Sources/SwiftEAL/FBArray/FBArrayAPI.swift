@@ -1,8 +1,10 @@
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 // The C API of rte_fbarray.h: argument checks with DPDK 22.11's rte_errno values, the
-// array's rwlock around every look at the bits, and the scans of `UsedMask`.
+// array's rwlock around every change of the bits (searches read them consistently
+// without it, see readConsistent), and the scans of `UsedMask`.
 
 // MARK: lifecycle
 
@@ -78,8 +80,16 @@ private func setState(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ idx: UInt32, 
         return -1
     }
     rte_rwlock_write_lock(&arr.pointee.rwlock)
-    if FBArrayLayout.mask(arr).assign(Int(idx), used) {
+    let mask = FBArrayLayout.mask(arr)
+    if mask.isSet(Int(idx)) != used {
+        // odd while the bit and the count change: lock-free searches retry (readConsistent)
+        let seq = FBArrayLayout.sequence(arr)
+        let s = seq.loadRelaxed()
+        seq.storeRelaxed(s &+ 1)
+        atomicMemoryFence(ordering: .releasing)
+        _ = mask.assign(Int(idx), used)
         if used { arr.pointee.count += 1 } else { arr.pointee.count -= 1 }
+        seq.store(s &+ 2)
     }
     rte_rwlock_write_unlock(&arr.pointee.rwlock)
     return 0
@@ -101,16 +111,37 @@ public func rte_fbarray_is_used(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ idx
         RteErrno.set(.EINVAL)
         return -1
     }
-    rte_rwlock_read_lock(&arr.pointee.rwlock)
-    let used = FBArrayLayout.mask(arr).isSet(Int(idx))
-    rte_rwlock_read_unlock(&arr.pointee.rwlock)
-    return used ? 1 : 0
+    let used = readConsistent(arr) { m, _ in m.isSet(Int(idx)) ? 1 : 0 }
+    return Int32(used)
 }
 
 // MARK: searches
 
-/// Runs `body` on the mask under the read lock.
+/// Runs `body` on a consistent view of the mask and the count. First without the
+/// lock: when the write sequence is even and the same after the reads, no writer
+/// changed anything meanwhile (a seqlock; readers write nothing shared, where the
+/// rwlock costs two atomic read-modify-writes per call, most of a short search).
+/// When a writer came by, `body` runs again under the read lock. `body` must only
+/// compute: a torn view may give it any bits, never bounds (those come from `len`).
 @inline(__always)
+private func readConsistent(_ arr: UnsafeMutablePointer<rte_fbarray>,
+                            _ body: (UsedMask, _ count: Int) -> Int) -> Int {
+    // both from one look at the struct: loads after the acquire below are not reused
+    let mask = FBArrayLayout.mask(arr)
+    let seq = AtomicView((UnsafeMutableRawPointer(mask.words) - MemoryLayout<UInt32>.size)
+        .assumingMemoryBound(to: UInt32.self))
+    let before = seq.load()
+    if before & 1 == 0 {
+        let r = body(mask, Int(arr.pointee.count))
+        atomicMemoryFence(ordering: .acquiring)
+        if seq.loadRelaxed() == before { return r }
+    }
+    return readLocked(arr, body)
+}
+
+/// `body` under the read lock: readConsistent's way when a writer came by. Kept out of
+/// line so the lock-free path stays short (fewer registers to save on every call).
+@inline(never)
 private func readLocked(_ arr: UnsafeMutablePointer<rte_fbarray>,
                         _ body: (UsedMask, _ count: Int) -> Int) -> Int {
     rte_rwlock_read_lock(&arr.pointee.rwlock)
@@ -134,7 +165,7 @@ private func findOne(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
         return -1
     }
     let len = Int(arr.pointee.len)
-    let r = readLocked(arr) { m, count in
+    let r = readConsistent(arr) { m, count in
         if count == (used ? 0 : len) { return -1 }
         return next ? m.next(Int(start), used) : m.prev(Int(start), used)
     }
@@ -149,10 +180,11 @@ private func findN(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32, _
         return -1
     }
     let len = Int(arr.pointee.len), s = Int(start), want = Int(n)
-    let r = readLocked(arr) { m, count in
+    let r = readConsistent(arr) { m, count in
         if (used ? count : len - count) < want { return -1 }
         if next {
-            return len - s < want ? -1 : m.nextN(s, want, used)
+            if len - s < want { return -1 }
+            return m.nextNInFirstWord(s, want, used) ?? m.nextN(s, want, used)
         }
         return s + 1 < want ? -1 : m.prevN(s, want, used)
     }
@@ -166,7 +198,7 @@ private func contig(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
         RteErrno.set(.EINVAL)
         return -1
     }
-    return Int32(readLocked(arr) { m, _ in
+    return Int32(readConsistent(arr) { m, _ in
         reverse ? m.revContig(Int(start), used) : m.contig(Int(start), used)
     })
 }
@@ -180,7 +212,7 @@ private func biggest(_ arr: UnsafeMutablePointer<rte_fbarray>?, _ start: UInt32,
     }
     let last = Int(arr.pointee.len) - 1, s = Int(start)
     var zeroInState = false
-    let r = readLocked(arr) { m, _ in
+    let r = readConsistent(arr) { m, _ in
         zeroInState = m.isSet(0) == used
         return reverse ? m.biggest(from: 0, through: s, used, laterWins: true)
                        : m.biggest(from: s, through: last, used, laterWins: false)

@@ -7,20 +7,24 @@ extension FBArray {
     /// prefix left behind. DPDK does the same at the end of rte_eal_init. Returns how many
     /// were removed; a directory that cannot be read removes nothing.
     @discardableResult
-    static func removeUnusedFiles(inDirectory directory: String) -> Int {
-        guard let dir = opendir(directory) else { return 0 }
+    static func removeUnusedFiles(inDirectory directory: ByteString) -> Int {
+        guard let dir = directory.withCString({ opendir($0) }) else { return 0 }
         defer { closedir(dir) }
         var removed = 0
         while let entry = readdir(dir) {
             // read the name in place: a dirent record ends after the name's NUL, so
             // copying the whole d_name array would read past it
             let name = withUnsafePointer(to: &entry.pointee.d_name) { p in
-                p.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                p.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { ByteString(cString: $0) }
             }
-            guard name.hasPrefix("fbarray_"), entry.pointee.d_type == UInt8(DT_REG) else { continue }
+            guard name.bytes.starts(with: "fbarray_".utf8), entry.pointee.d_type == UInt8(DT_REG) else { continue }
             let path = directory + "/" + name
             guard let file = try? FileDescriptor.open(path, O_RDONLY) else { continue }
-            if (try? flockNB(file.rawValue, LOCK_EX)) == true, unlink(path) == 0 { removed += 1 }
+            // the lock is on the file we opened: it must still be the one at the path
+            if (try? flockNB(file.rawValue, LOCK_EX)) == true, file.isFile(at: path),
+               path.withCString({ unlink($0) }) == 0 {
+                removed += 1
+            }
             file.close()
         }
         return removed

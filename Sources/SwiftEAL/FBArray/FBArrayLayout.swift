@@ -30,6 +30,14 @@ enum FBArrayLayout {
         return UsedMask(words: words, len: len)
     }
 
+    /// The write sequence in the mask header (see fbarray_layout.h).
+    @inline(__always)
+    static func sequence(_ arr: UnsafePointer<rte_fbarray>) -> AtomicView {
+        let header = maskHeaderOffset(eltSize: Int(arr.pointee.elt_sz), len: Int(arr.pointee.len))
+        return AtomicView((arr.pointee.data.unsafelyUnwrapped + header + MemoryLayout<UInt32>.size)
+            .assumingMemoryBound(to: UInt32.self))
+    }
+
     /// Writes the mask header of freshly zeroed storage.
     static func writeHeader(data: UnsafeMutableRawPointer, eltSize: Int, len: Int) {
         let header = (data + maskHeaderOffset(eltSize: eltSize, len: len))

@@ -11,8 +11,12 @@ struct FBArrayArea {
     var length: Int
     /// The backing file, holding a shared flock while mapped; -1 for private memory.
     var fd: Int32
-    /// The file's path as it was when mapped (destroy removes this one).
-    var path: String?
+    /// The file's path as it was when mapped (destroy removes it if it still names the
+    /// same file).
+    var path: ByteString?
+    /// The runtime directory the file was made in, when it was: a destroy after
+    /// rte_eal_cleanup removes that directory once it is empty.
+    var runtimeDirectory: ByteString?
 }
 
 struct FBArrayRegistry {
@@ -32,21 +36,25 @@ enum FBArray {
 
     /// Where arrays live when tests say so; nil (always, outside tests) means "as
     /// Runtime says". Read only by init/attach, never by the scans.
-    enum Backing: Equatable { case directory(String), privateMemory }
+    enum Backing: Equatable { case directory(ByteString), privateMemory }
     static var testBacking: Backing? = nil
 
     /// The backing file of `name`, or nil when arrays are process-private: before
     /// rte_eal_init (DPDK would put the file in "/" then) and under --no-shconf/--in-memory.
-    static func backingPath(_ name: String, directory: String?, sharesConfig: Bool) -> String? {
+    /// The name stays bytes: two names that differ only in invalid UTF-8 are two files.
+    static func backingPath(_ name: ByteString, directory: ByteString?, sharesConfig: Bool) -> ByteString? {
         guard sharesConfig, let directory else { return nil }
         return directory + "/fbarray_" + name
     }
 
-    static func backingPath(_ name: String) -> String? {
+    /// The backing file and, when it is in the runtime directory, that directory.
+    static func backing(_ name: ByteString) -> (path: ByteString, runtimeDirectory: ByteString?)? {
         switch testBacking {
-        case .directory(let dir)?: return backingPath(name, directory: dir, sharesConfig: true)
+        case .directory(let dir)?: return backingPath(name, directory: dir, sharesConfig: true).map { ($0, nil) }
         case .privateMemory?: return nil
-        case nil: return backingPath(name, directory: Runtime.directory, sharesConfig: Runtime.sharesConfig)
+        case nil:
+            let dir = Runtime.directory
+            return backingPath(name, directory: dir, sharesConfig: Runtime.sharesConfig).map { ($0, dir) }
         }
     }
 
@@ -62,11 +70,11 @@ enum FBArray {
     static func create(_ arr: UnsafeMutablePointer<rte_fbarray>, name: UnsafePointer<CChar>?,
                        len: UInt32, eltSize: UInt32) throws(Errno) {
         try validate(name: name, eltSize: eltSize, len: len)
-        let nameString = String(cString: name!)
         let length = FBArrayLayout.mapLength(eltSize: Int(eltSize), len: Int(len), pageSize: pageSize)
         var fd: Int32 = -1
         let data: UnsafeMutableRawPointer
-        let path = backingPath(nameString)
+        let backing = backing(ByteString(cString: name!))
+        let path = backing?.path
         if let path {
             let file = try FileDescriptor.open(path, O_CREAT | O_RDWR)
             do throws(Errno) {
@@ -74,6 +82,9 @@ enum FBArray {
                 guard try flockNB(file.rawValue, LOCK_EX) else { throw Errno.EBUSY }
                 try file.truncate(0) // a stale file from a dead process must not leak old bits
                 try file.truncate(length)
+                // Blocks are reserved before the mapping is touched: on a full file
+                // system that is ENOSPC here, not SIGBUS at the first write.
+                try file.reserve(length)
                 guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EBUSY }
                 data = try fbarrayRegistry.withLock { (r: inout FBArrayRegistry) throws(Errno) in
                     let p = try mapShared(file.rawValue, length: length, at: UnsafeMutableRawPointer(bitPattern: r.nextHint),
@@ -83,7 +94,10 @@ enum FBArray {
                 }
             } catch {
                 // a file this call sized (or failed to) is nobody's: don't leave it behind
-                if error != .EBUSY, (try? flockNB(file.rawValue, LOCK_EX)) == true { unlink(path) }
+                if error != .EBUSY, (try? flockNB(file.rawValue, LOCK_EX)) == true, file.isFile(at: path) {
+                    _ = path.withCString { unlink($0) }
+                    removeOrphanedDirectory(backing?.runtimeDirectory)
+                }
                 file.close()
                 throw error
             }
@@ -93,7 +107,8 @@ enum FBArray {
         }
         FBArrayLayout.writeHeader(data: data, eltSize: Int(eltSize), len: Int(len))
         fbarrayRegistry.withLock {
-            $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd, path: path))
+            $0.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: fd, path: path,
+                                        runtimeDirectory: backing?.runtimeDirectory))
         }
 
         let nameBytes = UnsafeMutableRawPointer(arr) // name is the first field
@@ -119,20 +134,24 @@ enum FBArray {
                 let lo = UInt(bitPattern: want), hi = lo + UInt(length)
                 for a in r.areas where lo < a.addr + UInt(a.length) && a.addr < hi { throw .EEXIST }
             }
-            guard let path = backingPath(String(cString: name)) else { throw .ENOENT }
+            guard let path = backing(ByteString(cString: name))?.path else { throw .ENOENT }
             let file = try FileDescriptor.open(path, O_RDWR)
             let data: UnsafeMutableRawPointer
             do throws(Errno) {
                 guard try flockNB(file.rawValue, LOCK_SH) else { throw Errno.EAGAIN }
                 var st = stat()
                 _ = try syscall { fstat(file.rawValue, &st) }
-                if Int(st.st_size) < length { try file.truncate(length) }
+                if Int(st.st_size) < length {
+                    try file.truncate(length)
+                    try file.reserve(length)
+                }
                 data = try mapShared(file.rawValue, length: length, at: want, exact: true)
             } catch {
                 file.close()
                 throw error
             }
-            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue, path: path))
+            r.areas.append(FBArrayArea(addr: UInt(bitPattern: data), length: length, fd: file.rawValue, path: path,
+                                       runtimeDirectory: nil))
             if want == nil { arr.pointee.data = data }
         }
     }
@@ -177,18 +196,30 @@ enum FBArray {
                     _ = try? flockNB(a.fd, LOCK_SH)
                     throw .EBUSY
                 }
-                if let path = a.path, unlink(path) != 0 {
+                // Only the file we hold: a later process may have put its own at the path
+                // (after the runtime directory was removed from outside, say).
+                if let path = a.path, FileDescriptor(rawValue: a.fd).isFile(at: path),
+                   path.withCString({ unlink($0) }) != 0 {
                     let e = Errno.current
                     _ = try? flockNB(a.fd, LOCK_SH)
                     throw e
                 }
                 Glibc.close(a.fd)
+                removeOrphanedDirectory(a.runtimeDirectory)
             }
             munmap(UnsafeMutableRawPointer(bitPattern: a.addr), a.length)
             r.areas.remove(at: i)
             UnsafeMutableRawPointer(arr).initializeMemory(as: UInt8.self, repeating: 0,
                                                           count: MemoryLayout<rte_fbarray>.size)
         }
+    }
+
+    /// After rte_eal_cleanup the runtime directory is no longer this process's, and
+    /// cleanup could not remove it while an array's file was in it: the last such
+    /// array to go removes it (rmdir: only when empty).
+    private static func removeOrphanedDirectory(_ dir: ByteString?) {
+        guard let dir, Runtime.directory != dir else { return }
+        _ = dir.withCString { rmdir($0) }
     }
 
     // MARK: system calls

@@ -34,16 +34,17 @@ struct UsedMask {
         bit == 63 ? ~0 : (1 &<< UInt64(bit + 1)) &- 1
     }
 
-    /// Bit p is set where bits p ..< p+n of `w` are all set (1 <= n <= 64): log2(n)
-    /// shift-ands; windows that would run past bit 63 are dropped.
+    /// Bit p is set where bits p ..< p+n of `w` are all set (1 <= n <= 64): the window
+    /// doubles while it fits in n, then one shift of what is left (log2(n) + 1 ANDs at
+    /// most); windows that would run past bit 63 are dropped.
     @inline(__always)
     static func windowsUp(_ w: UInt64, _ n: Int) -> UInt64 {
         var a = w, have = 1
-        while have < n && a != 0 {
-            let s = min(have, n - have)
-            a &= a &>> UInt64(s)
-            have += s
+        while have &<< 1 <= n && a != 0 {
+            a &= a &>> UInt64(truncatingIfNeeded: have)
+            have &<<= 1
         }
+        if have < n { a &= a &>> UInt64(truncatingIfNeeded: n &- have) }
         return a
     }
 
@@ -51,11 +52,11 @@ struct UsedMask {
     @inline(__always)
     static func windowsDown(_ w: UInt64, _ n: Int) -> UInt64 {
         var a = w, have = 1
-        while have < n && a != 0 {
-            let s = min(have, n - have)
-            a &= a &<< UInt64(s)
-            have += s
+        while have &<< 1 <= n && a != 0 {
+            a &= a &<< UInt64(truncatingIfNeeded: have)
+            have &<<= 1
         }
+        if have < n { a &= a &<< UInt64(truncatingIfNeeded: n &- have) }
         return a
     }
 
@@ -145,8 +146,20 @@ struct UsedMask {
 
     // MARK: n in a row
 
+    /// nextN's answer when it lies inside the start's word (most short searches end
+    /// there), else nil: a window inside the word starts below any run that crosses
+    /// into the next one. Small enough to inline into the C entry points, which then
+    /// call the out-of-line nextN only when this has no answer.
+    @inline(__always)
+    func nextNInFirstWord(_ start: Int, _ count: Int, _ used: Bool) -> Int? {
+        guard count <= 64 else { return nil }
+        let a = Self.windowsUp(state(start &>> 6, Self.flip(used)) & Self.from(start & 63), count)
+        return a != 0 ? (start & ~63) | a.trailingZeroBitCount : nil
+    }
+
     /// Lowest p >= start with p ..< p+n all in state, or -1. A run is carried from one
     /// word into the next; within a word, windows are found by shift-ands.
+    @inline(never)
     func nextN(_ start: Int, _ count: Int, _ used: Bool) -> Int {
         let flip = Self.flip(used), words = wordCount
         var i = start >> 6

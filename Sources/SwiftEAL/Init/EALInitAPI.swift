@@ -18,7 +18,7 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
         RteErrno.set(.EINVAL)
         return -1
     }
-    let programName = String(cString: prog)
+    let programName = ByteString(cString: prog)
 
     OptionParser.logLevelPass(argc: argc, argv: argv)
     logDetectedCPUs()

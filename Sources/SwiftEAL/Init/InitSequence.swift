@@ -7,23 +7,20 @@ import Glibc
 /// the caller to run; `rte_eal_cleanup` runs the same list.
 enum InitSequence {
     /// Runs every step; throws the first error with a DPDK-style alert already logged.
-    static func run(_ config: InternalConfig, programName: String) throws(Errno) {
+    static func run(_ config: InternalConfig, programName: ByteString) throws(Errno) {
         Runtime.config = config
-        if let ops = config.mbufPoolOps { EALState.mbufPoolOps = strdup(ops) }
+        if let ops = config.mbufPoolOps { EALState.mbufPoolOps = ops.strdup() }
 
-        // Process type: auto means secondary when a primary holds this prefix's config.
+        // Process type: auto is decided with the config lock (see the config step);
+        // without shared files there is nothing to share, so it means primary.
         var type = config.processType
-        if type == RTE_PROC_AUTO {
-            let cfgPath = RuntimeDir.base() + "/" + config.filePrefix + "/config"
-            type = SharedConfig.primaryAlive(path: cfgPath) ? RTE_PROC_SECONDARY : RTE_PROC_PRIMARY
-            ealLog(6, "Auto-detected process type: \(type == RTE_PROC_PRIMARY ? "PRIMARY" : "SECONDARY")")
-        }
+        if type == RTE_PROC_AUTO && !Runtime.sharesConfig { type = RTE_PROC_PRIMARY }
         EALState.processType = type
         Runtime.config.processType = type
 
         // First step, so its undo runs last: messages go to stderr and syslog.
         try step("Cannot init logging.") { () throws(Errno) -> (() -> Void)? in
-            let ident = String(programName.split(separator: "/").last ?? Substring(programName))
+            let ident = programName.lastComponent
             let facility = config.syslogFacility.flatMap { OptionValues.syslogFacilities[$0] } ?? LOG_DAEMON
             guard logInit(ident: ident, facility: facility) else { throw .ENOMEM }
             return { logCleanup() }
@@ -57,22 +54,30 @@ enum InitSequence {
         }
 
         try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
-            let dir = try RuntimeDir.create(prefix: config.filePrefix)
+            let (dir, held) = try RuntimeDir.create(prefix: config.filePrefix)
             Runtime.directory = dir
             copyRuntimeDir(dir)
             return {
                 Runtime.directory = nil
                 copyRuntimeDir("")
-                RuntimeDir.removeIfEmpty(dir)
+                RuntimeDir.removeIfEmpty(dir, held: held)
             }
         }
 
         try step("Cannot init config") { () throws(Errno) -> (() -> Void)? in
             if !Runtime.sharesConfig { return nil }
             let path = Runtime.path("config")!
-            let m = type == RTE_PROC_PRIMARY
-                ? try SharedConfig.create(path: path, baseAddress: config.baseVirtaddr)
-                : try SharedConfig.attach(path: path)
+            let m: SharedConfigMapping
+            switch type {
+            case RTE_PROC_PRIMARY: m = try SharedConfig.create(path: path, baseAddress: config.baseVirtaddr)
+            case RTE_PROC_SECONDARY: m = try SharedConfig.attach(path: path)
+            default:
+                m = try SharedConfig.createOrAttach(path: path, baseAddress: config.baseVirtaddr)
+                type = m.isPrimary ? RTE_PROC_PRIMARY : RTE_PROC_SECONDARY
+                EALState.processType = type
+                Runtime.config.processType = type
+                ealLog(6, "Auto-detected process type: \(m.isPrimary ? "PRIMARY" : "SECONDARY")")
+            }
             EALState.shared = m
             return { SharedConfig.release(m); EALState.shared = nil }
         }
@@ -130,6 +135,14 @@ enum InitSequence {
             }
         }
         // memory comes before this (lead); then the memzone table and the malloc heaps
+        try step("Cannot init memzone") { () throws(Errno) -> (() -> Void)? in
+            try MemzoneTable.initStep()
+            return { MemzoneTable.cleanupStep() }
+        }
+        try step("Cannot init malloc heap") { () throws(Errno) -> (() -> Void)? in
+            try MallocInit.run()
+            return { MallocInit.cleanup() }
+        }
 
         try step("Cannot init HPET or TSC timers") { () throws(Errno) -> (() -> Void)? in
             try timersInit(start: tscStart)
@@ -207,7 +220,7 @@ enum InitSequence {
         ealLog(4, message)
     }
 
-    private static func copyRuntimeDir(_ dir: String) {
+    private static func copyRuntimeDir(_ dir: ByteString) {
         let buf = EALState.runtimeDirBuffer
         _ = dir.withCString { strncpy(buf, $0, Int(PATH_MAX) - 1) }
         buf[Int(PATH_MAX) - 1] = 0

@@ -68,11 +68,11 @@ public func rte_eal_iopl_init() -> Int32 {
 /// (NULL: this process's prefix); never counts the caller itself.
 @c @implementation
 public func rte_eal_primary_proc_alive(_ config_file_path: UnsafePointer<CChar>?) -> Int32 {
-    let path: String
+    let path: ByteString
     if let config_file_path {
-        path = String(cString: config_file_path)
+        path = ByteString(cString: config_file_path)
     } else {
-        path = RuntimeDir.base() + "/" + Runtime.config.filePrefix + "/config"
+        path = RuntimeDir.path(prefix: Runtime.config.filePrefix) + "/config"
     }
     return SharedConfig.primaryAlive(path: path) ? 1 : 0
 }

@@ -26,6 +26,12 @@ struct AlarmState {
     var runner = pthread_t()
     /// How far ahead of a deadline the timer goes off (0: at the deadline).
     var earlyWakeNs: UInt64 = 0
+    /// A refused rte_eal_alarm_set has been logged.
+    var refusalLogged = false
+    /// When the timerfd goes off (CLOCK_MONOTONIC ns), 0 when it is not armed. An
+    /// alarm that falls due later needs no re-arming: the earlier expiry (of an alarm
+    /// since cancelled, say) finds nothing due and arms for what is then first.
+    var armedAt: UInt64 = 0
 }
 
 typealias AlarmStatePtr = UnsafeMutablePointer<AlarmState>
@@ -48,10 +54,14 @@ extension UnsafeMutablePointer where Pointee == AlarmState {
         guard let first = pointee.head else { return 0 }
         let early = pointee.earlyWakeNs
         let at = max(first.pointee.deadline, early + 1) - early
+        // armed for no later: that expiry comes first and re-arms (see armedAt)
+        if pointee.armedAt != 0 && pointee.armedAt <= at { return 0 }
         var t = itimerspec()
         t.it_value.tv_sec = Int(at / 1_000_000_000)
         t.it_value.tv_nsec = Int(at % 1_000_000_000)
-        return timerfd_settime(pointee.timerfd, Int32(TFD_TIMER_ABSTIME), &t, nil)
+        let r = timerfd_settime(pointee.timerfd, Int32(TFD_TIMER_ABSTIME), &t, nil)
+        if r == 0 { pointee.armedAt = at }
+        return r
     }
 
     /// Takes a off the list. Lock held.
@@ -93,6 +103,7 @@ func monotonicNanoseconds() -> UInt64 {
 private func alarmsDue(_: UnsafeMutableRawPointer?) {
     let s = alarmState
     s.lock()
+    s.pointee.armedAt = 0 // it went off: arm() below sets it for what is first now
     s.pointee.runner = pthread_self()
     while let a = s.pointee.head {
         let deadline = a.pointee.deadline
@@ -136,9 +147,13 @@ enum Alarms {
                                     fn: fn, arg: arg, executing: false))
         s.lock()
         if s.pointee.timerfd < 0 {
+            // Said once: a caller looping on a refused set (after rte_eal_cleanup,
+            // say) would otherwise write a line per call.
+            let first = !s.pointee.refusalLogged
+            s.pointee.refusalLogged = true
             s.unlock()
             a.deallocate()
-            ealLog(4, "rte_eal_alarm_set: alarms are not initialised (rte_eal_init)")
+            if first { ealLog(4, "rte_eal_alarm_set: alarms are not initialised (rte_eal_init) or already cleaned up") }
             throw .ENOTSUP
         }
         // After every alarm due no later than this one.
@@ -230,6 +245,7 @@ func alarmsCleanup() {
     let h = s.pointee.handle
     s.pointee.timerfd = -1   // rte_eal_alarm_set now refuses
     s.pointee.handle = nil
+    s.pointee.armedAt = 0
     s.unlock()
     guard let h, fd >= 0 else { return }
     // First wait out an alarm callback running on the interrupt thread: alarmsDue

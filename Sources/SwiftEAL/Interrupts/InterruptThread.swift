@@ -21,13 +21,38 @@ private func readSize(_ type: UInt32) -> Int {
     }
 }
 
+/// epoll's hang-up and error bits: a peer that closed, or an fd in error.
+private let hangUpEvents = EPOLLHUP.rawValue | EPOLLRDHUP.rawValue | EPOLLERR.rawValue
+
+/// Whether a hung-up fd has nothing left to read (FIONREAD; an fd that cannot say
+/// counts as empty: its callbacks have just had their chance to read).
+@inline(__always)
+private func nothingToRead(_ fd: Int32) -> Bool {
+    var n: Int32 = 0
+    return ioctl(fd, UInt(FIONREAD), &n) != 0 || n <= 0
+}
+
 /// Serves one ready fd: reads it as its type asks, then runs its callbacks in order,
 /// each without the lock held. Returns true when the wait list must be rebuilt.
 /// Allocation-free: the source list is walked in place.
+///
+/// A hung-up fd stays ready for ever (level-triggered epoll), so one that hung up and
+/// has nothing to read would have its callbacks called back to back, endlessly (DPDK
+/// does that). Its callbacks run once for the bare hang-up (they see the end of file);
+/// when the next report is the same, the fd rests: it leaves the wait list, said once,
+/// until a callback is registered for it again. Data still to read is served first.
 @inline(__always)
-private func dispatch(_ s: IntrStatePtr, fd: Int32) -> Bool {
+private func dispatch(_ s: IntrStatePtr, fd: Int32, events: UInt32) -> Bool {
     s.lock()
     guard let src = s.source(fd: fd) else { s.unlock(); return false }
+    let bareHangUp = events & hangUpEvents != 0 && nothingToRead(fd)
+    if bareHangUp && src.pointee.hungUp {
+        src.pointee.resting = true
+        s.unlock()
+        ealLog(5, "fd \(fd) hung up with nothing to read: no longer polled until a callback is registered for it again")
+        return true
+    }
+    src.pointee.hungUp = false
     src.pointee.active = true
     let size = readSize(src.pointee.handle.pointee.type)
     s.unlock()
@@ -48,13 +73,19 @@ private func dispatch(_ s: IntrStatePtr, fd: Int32) -> Bool {
             freeSource(src)
             return true
         } else if r == 0 {
-            ealLog(4, "Read nothing from file descriptor \(fd)")
+            // EOF: no callback; a hang-up that persists rests on the next report
+            if bareHangUp {
+                s.lock(); src.pointee.hungUp = true; s.unlock()
+            } else {
+                ealLog(4, "Read nothing from file descriptor \(fd)")
+            }
         } else {
             call = true
         }
     }
 
     s.lock()
+    if call && bareHangUp { src.pointee.hungUp = true }
     if call {
         var c = src.pointee.first
         while let cb = c {
@@ -128,6 +159,10 @@ private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
     }
     var cur = s.pointee.sources
     while let src = cur {
+        if src.pointee.resting {
+            cur = src.pointee.next
+            continue
+        }
         var e = epoll_event()
         e.events = EPOLLIN.rawValue | EPOLLPRI.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue
         e.data.fd = src.pointee.fd
@@ -150,6 +185,12 @@ private func drainPipe(_ fd: Int32) {
 /// pipe says the sources changed; return when interruptsCleanup asks.
 private func intrThreadMain(_ s: IntrStatePtr) {
     s.pointee.threadSelf = pthread_self()
+    // When every CPU runs an lcore, this thread shares a CPU with one that never
+    // sleeps. With the default slice the scheduler may let that one finish its slice
+    // (milliseconds) before this thread runs, which is where late alarms came from; a
+    // short slice makes it run as soon as its timer or fd wakes it. Its share of the
+    // CPU is unchanged. Unprivileged; kernels before 6.12 ignore it.
+    _ = eal_sched_set_slice(intrThreadSliceNs)
     guard let events = s.pointee.events else { return }
     let pipeFd = s.pointee.pipeRead
     while let epfd = buildWaitList(s) {
@@ -168,7 +209,7 @@ private func intrThreadMain(_ s: IntrStatePtr) {
                 if fd == pipeFd {
                     drainPipe(fd)
                     rebuild = true
-                } else if dispatch(s, fd: fd) {
+                } else if dispatch(s, fd: fd, events: events[i].events) {
                     rebuild = true
                 }
                 i += 1
@@ -181,6 +222,9 @@ private func intrThreadMain(_ s: IntrStatePtr) {
     s.unlock()
     if release { releaseInterrupts(s) }
 }
+
+/// The interrupt thread's time slice (the shortest the kernel takes is 100 us).
+let intrThreadSliceNs: UInt64 = 100_000
 
 /// Creates the wake-up pipe and starts eal-intr-thread (rte_eal_init step 8).
 func interruptsInit() throws(Errno) {

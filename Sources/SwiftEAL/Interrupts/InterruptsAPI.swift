@@ -319,19 +319,27 @@ public func rte_thread_is_intr() -> Int32 {
 
 // MARK: device interrupt control
 
-/// UIO and VFIO interrupts belong to devices SwiftEAL does not drive.
-private func refuseDevice(_ what: String, _ h: IntrHandlePtr) -> Int32 {
-    ealLog(4, "Cannot \(what) interrupts for fd \(h.pointee.fd): UIO/VFIO interrupt type \(h.pointee.type) is not supported")
+/// VFIO interrupts are switched by ioctls on a VFIO device SwiftEAL does not drive yet.
+private func refuseDevice(_ what: IntrAction, _ h: IntrHandlePtr) -> Int32 {
+    ealLog(4, "Cannot \(what.rawValue) interrupts for fd \(h.pointee.fd): VFIO interrupt type \(h.pointee.type) is not supported")
     return -1
 }
 
-private func control(_ intr_handle: OpaquePointer?, _ what: String) -> Int32 {
+/// enable, disable and ack (which for UIO is enable again), as DPDK: both fds must be
+/// set for every type but VDEV, whichever one the type uses.
+private enum IntrAction: String { case enable, disable, acknowledge }
+
+private func control(_ intr_handle: OpaquePointer?, _ what: IntrAction) -> Int32 {
     guard let h = IntrHandle.from(intr_handle) else { return -1 }
     if h.pointee.type == RTE_INTR_HANDLE_VDEV.rawValue { return 0 }
     if h.pointee.fd < 0 || h.pointee.dev_fd < 0 { return -1 }
+    let on = what != .disable
     switch h.pointee.type {
-    case RTE_INTR_HANDLE_UIO.rawValue, RTE_INTR_HANDLE_UIO_INTX.rawValue,
-         RTE_INTR_HANDLE_VFIO_LEGACY.rawValue, RTE_INTR_HANDLE_VFIO_MSI.rawValue,
+    case RTE_INTR_HANDLE_UIO.rawValue:
+        return UIOControl.uio(h, enable: on) ? 0 : -1
+    case RTE_INTR_HANDLE_UIO_INTX.rawValue:
+        return UIOControl.intx(h, enable: on) ? 0 : -1
+    case RTE_INTR_HANDLE_VFIO_LEGACY.rawValue, RTE_INTR_HANDLE_VFIO_MSI.rawValue,
          RTE_INTR_HANDLE_VFIO_MSIX.rawValue, RTE_INTR_HANDLE_VFIO_REQ.rawValue:
         return refuseDevice(what, h)
     case RTE_INTR_HANDLE_ALARM.rawValue, RTE_INTR_HANDLE_DEV_EVENT.rawValue:
@@ -344,14 +352,14 @@ private func control(_ intr_handle: OpaquePointer?, _ what: String) -> Int32 {
 
 @c @implementation
 public func rte_intr_enable(_ intr_handle: OpaquePointer?) -> Int32 {
-    let rc = control(intr_handle, "enable")
+    let rc = control(intr_handle, .enable)
     if let h = IntrHandle.from(intr_handle) { var t = traceFields(h); rte_eal_trace_intr_enable(&t, rc) }
     return rc
 }
 
 @c @implementation
 public func rte_intr_disable(_ intr_handle: OpaquePointer?) -> Int32 {
-    let rc = control(intr_handle, "disable")
+    let rc = control(intr_handle, .disable)
     if let h = IntrHandle.from(intr_handle) { var t = traceFields(h); rte_eal_trace_intr_disable(&t, rc) }
     return rc
 }
@@ -364,7 +372,7 @@ public func rte_intr_ack(_ intr_handle: OpaquePointer?) -> Int32 {
         if h.pointee.fd < 0 || h.pointee.dev_fd < 0 { return -1 }
         return 0
     }
-    return control(intr_handle, "acknowledge")
+    return control(intr_handle, .acknowledge)
 }
 
 // MARK: datapath (Rx) interrupt vectors

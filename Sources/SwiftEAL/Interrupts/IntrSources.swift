@@ -25,6 +25,10 @@ struct IntrSource {
     var active: Bool
     /// Callbacks marked pendingDelete.
     var pending: Int32
+    /// The callbacks ran for a hang-up last time the fd was served.
+    var hungUp: Bool = false
+    /// Hung up for good: left out of the wait list until a callback is registered again.
+    var resting: Bool = false
 }
 
 typealias CallbackPtr = UnsafeMutablePointer<IntrCallback>
@@ -152,6 +156,12 @@ enum IntrSources {
         let src: SourcePtr
         if let existing = s.source(fd: fd) {
             src = existing
+            if existing.pointee.resting {
+                // registered again: polled again (see the interrupt thread's hang-up rule)
+                existing.pointee.resting = false
+                existing.pointee.hungUp = false
+                wake = true
+            }
         } else {
             src = spare
             // Appended, so sources are served in the order they were registered.

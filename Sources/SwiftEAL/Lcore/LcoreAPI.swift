@@ -188,6 +188,8 @@ public func rte_thread_register() -> Int32 {
 @c @implementation
 public func rte_thread_unregister() {
     let id = per_lcore__lcore_id
+    // the malloc cache of this lcore id goes back to its heap before the id does
+    if id != LCORE_ID_ANY && id < maxLcore, let cache = LcoreCache.current() { LcoreCache.flushAll(cache) }
     if id != LCORE_ID_ANY && id < maxLcore { NonEALLcores.release(id) }
     per_lcore__lcore_id = LCORE_ID_ANY
 }

@@ -13,8 +13,9 @@ import Glibc
 struct LogLevelOption: Equatable, Sendable {
     enum Target: Equatable, Sendable {
         case global
-        case glob(String)
-        case regex(String)
+        /// Patterns stay bytes: type names are matched byte for byte (fnmatch, regexec).
+        case glob(ByteString)
+        case regex(ByteString)
     }
     var target: Target
     /// The level applied, 1...8.
@@ -24,7 +25,7 @@ struct LogLevelOption: Equatable, Sendable {
 }
 
 /// The option, or nil when DPDK rejects it (see `logLevelOptionError`).
-func parseLogLevelOption(_ arg: String) -> LogLevelOption? {
+func parseLogLevelOption(_ arg: ByteString) -> LogLevelOption? {
     switch LogLevelOptions.parse(arg) {
     case .success(let opt): return opt
     case .failure: return nil
@@ -34,7 +35,7 @@ func parseLogLevelOption(_ arg: String) -> LogLevelOption? {
 /// DPDK's message for a rejected `--log-level` argument ("Invalid log level: x" or
 /// "cannot set log level x,n"), nil when the argument is valid. The caller then prints
 /// "EAL: invalid parameters for --log-level" as DPDK does.
-func logLevelOptionError(_ arg: String) -> String? {
+func logLevelOptionError(_ arg: ByteString) -> String? {
     switch LogLevelOptions.parse(arg) {
     case .success: return nil
     case .failure(let e): return e.message
@@ -54,23 +55,26 @@ enum LogLevelOptions {
     static let levelNames = ["emergency", "alert", "critical", "error",
                              "warning", "notice", "info", "debug"]
 
-    static func parse(_ arg: String) -> Result<LogLevelOption, Rejected> {
+    static func parse(_ arg: ByteString) -> Result<LogLevelOption, Rejected> {
         var target = LogLevelOption.Target.global
-        var levelText = Substring(arg)
-        if let comma = arg.firstIndex(of: ",") {
-            target = .regex(String(arg[..<comma]))
-            levelText = arg[arg.index(after: comma)...]
-        } else if let colon = arg.firstIndex(of: ":") {
-            target = .glob(String(arg[..<colon]))
-            levelText = arg[arg.index(after: colon)...]
+        let bytes = arg.bytes
+        var levelBytes = bytes[...]
+        if let comma = bytes.firstIndex(of: UInt8(ascii: ",")) {
+            target = .regex(ByteString(bytes: bytes[..<comma]))
+            levelBytes = bytes[(comma + 1)...]
+        } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+            target = .glob(ByteString(bytes: bytes[..<colon]))
+            levelBytes = bytes[(colon + 1)...]
         }
+        // the level is a name or a number: a lossy reading cannot turn an invalid one valid
+        let levelText = Substring(String(decoding: levelBytes, as: UTF8.self))
         guard let written = parseLevel(levelText) else {
             return .failure(Rejected(message: "Invalid log level: \(levelText)"))
         }
         let level = UInt32(min(written, Int(RTE_LOG_MAX)))
         if case .regex(let source) = target {
             var re = regex_t()
-            guard regcomp(&re, source, REG_NOSUB) == 0 else {
+            guard source.withCString({ regcomp(&re, $0, REG_NOSUB) }) == 0 else {
                 return .failure(Rejected(message: "cannot set log level \(source),\(level)"))
             }
             regfree(&re)
@@ -108,10 +112,10 @@ enum LogLevelOptions {
         }
     }
 
-    private static func save(_ pattern: String, isRegex: Bool, level: UInt32) {
+    private static func save(_ pattern: ByteString, isRegex: Bool, level: UInt32) {
         guard let node = calloc(1, MemoryLayout<eal_log_opt>.stride)?
                 .assumingMemoryBound(to: eal_log_opt.self) else { return }
-        guard let copy = strdup(pattern) else { free(node); return }
+        guard let copy = pattern.strdup() else { free(node); return }
         node.pointee.pattern = copy
         node.pointee.level = level
         if isRegex {

@@ -50,9 +50,9 @@ enum LogOutput {
     /// Called by rte_eal_init: messages from now on also go to syslog with `ident` (the
     /// program's basename) and `facility` (--syslog, LOG_DAEMON by default). False when
     /// the stream cannot be created (DPDK then fails init with "Cannot init logging.").
-    static func initialize(ident name: String, facility: Int32) -> Bool {
+    static func initialize(ident name: ByteString, facility: Int32) -> Bool {
         cleanup()
-        ident = strdup(name)
+        ident = name.strdup()
         openlog(ident, LOG_NDELAY | LOG_PID, facility)
         let io = cookie_io_functions_t(read: nil, write: consoleWrite, seek: nil, close: nil)
         guard let f = fopencookie(nil, "w+", io) else {
@@ -78,7 +78,7 @@ enum LogOutput {
 }
 
 /// rte_eal_init calls this once options are parsed (see LogOutput.initialize).
-func logInit(ident: String, facility: Int32 = LOG_DAEMON) -> Bool {
+func logInit(ident: ByteString, facility: Int32 = LOG_DAEMON) -> Bool {
     LogOutput.initialize(ident: ident, facility: facility)
 }
 

@@ -3,21 +3,36 @@ import CSwiftEAL
 import Glibc
 
 /// The log types and their levels, kept in C static storage (`eal_log_state`) so they are
-/// usable from ELF constructors before anything of ours has run. Type ids index fixed
-/// chunks that never move: readers take no lock; registration takes the spinlock.
+/// usable from ELF constructors before anything of ours has run. Type ids index
+/// chunks that never move, each twice the size of the one before: readers take no
+/// lock; registration takes the spinlock. There is no fixed limit (ids stop at
+/// Int32.max, what rte_log_register can return).
 enum LogRegistry {
     static let maxLevel = UInt32(RTE_LOG_MAX)
     static let chunkShift = UInt32(EAL_LOG_CHUNK_SHIFT)
-    static let chunkSize = UInt32(EAL_LOG_CHUNK)
-    static let maxTypes = UInt32(EAL_LOG_MAX_CHUNKS) * UInt32(EAL_LOG_CHUNK)
+    static let maxTypes = UInt32(Int32.max)
 
     /// Number of type ids in use (the unnamed 21...23 included).
     @inline(__always) static var count: UInt32 { eal_log_count() }
 
+    /// The chunk of `id` and its place there: chunk k starts at id 64 * (2^k - 1).
+    @inline(__always)
+    static func locate(_ id: UInt32) -> (chunk: UInt32, offset: Int) {
+        let q: UInt32 = (id >> chunkShift) &+ 1
+        let k = UInt32(31 &- q.leadingZeroBitCount)
+        let first: UInt32 = ((1 << k) &- 1) << chunkShift
+        return (k, Int(id &- first))
+    }
+
+    /// How many types chunk k holds.
+    static func capacity(ofChunk k: UInt32) -> Int { Int(EAL_LOG_CHUNK) << Int(k) }
+
     @inline(__always)
     static func entry(_ id: UInt32) -> UnsafeMutablePointer<eal_log_type>? {
-        guard id < eal_log_count(), let chunk = eal_log_chunk(id >> chunkShift) else { return nil }
-        return chunk + Int(id & (chunkSize - 1))
+        guard id < eal_log_count() else { return nil }
+        let (k, offset) = locate(id)
+        guard let chunk = eal_log_chunk(k) else { return nil }
+        return chunk + offset
     }
 
     static var globalLevel: UInt32 {
@@ -79,13 +94,15 @@ enum LogRegistry {
             }
         }
         guard n < maxTypes else { throw .ENOMEM }
-        let chunkIndex = n >> chunkShift
+        let (chunkIndex, offset) = locate(n)
         if eal_log_chunk(chunkIndex) == nil {
-            guard let raw = calloc(Int(chunkSize), MemoryLayout<eal_log_type>.stride) else { throw .ENOMEM }
+            guard let raw = calloc(capacity(ofChunk: chunkIndex), MemoryLayout<eal_log_type>.stride) else {
+                throw .ENOMEM
+            }
             eal_log_set_chunk(chunkIndex, raw.assumingMemoryBound(to: eal_log_type.self))
         }
         guard let copy = strdup(name) else { throw .ENOMEM }
-        let e = eal_log_chunk(chunkIndex)! + Int(n & (chunkSize - 1))
+        let e = eal_log_chunk(chunkIndex)! + offset
         e.pointee.name = UnsafePointer(copy)
         e.pointee.name_owned = 1
         e.pointee.level = 0

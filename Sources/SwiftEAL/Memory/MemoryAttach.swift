@@ -15,10 +15,10 @@ enum MemoryAttach {
         }
         var backing = PageBacking()
         backing.kind = kind
-        backing.prefix = ByteString(config.filePrefix)
+        backing.prefix = config.filePrefix
         backing.unlinkExisting = false // a secondary never removes the primary's files
         if backing.usesFiles, let path = Runtime.path("hugepage_info") {
-            for s in try HugepageFiles.read(path: ByteString(path)) {
+            for s in try HugepageFiles.read(path: path) {
                 if let d = s.directory { backing.directories[s.pageSize] = d }
             }
         }

@@ -20,15 +20,15 @@ enum MemoryInit {
         discovered = []
         if config.noHuge { return {} }
         let request = HugepageDiscovery.Request(
-            hugeDir: config.hugeDir.map { ByteString($0) }, inMemory: config.inMemory,
+            hugeDir: config.hugeDir, inMemory: config.inMemory,
             legacy: config.legacyMem, nodes: sockets().map { UInt32($0) })
         let sizes = try HugepageDiscovery.discover(request)
         if config.unlinkExisting && !config.inMemory {
-            for s in sizes { if let dir = s.directory { HugepageFiles.clearUnused(directory: dir, prefix: ByteString(config.filePrefix)) } }
+            for s in sizes { if let dir = s.directory { HugepageFiles.clearUnused(directory: dir, prefix: config.filePrefix) } }
         }
         discovered = sizes
         guard Runtime.sharesConfig, let path = Runtime.path("hugepage_info") else { return { discovered = [] } }
-        let infoPath = ByteString(path)
+        let infoPath = path
         try HugepageFiles.publish(sizes, path: infoPath)
         return {
             discovered = []
@@ -68,9 +68,13 @@ enum MemoryInit {
     /// One list of 4 kB pages from a memfd, all mapped now: DPDK's "nohugemem".
     private static func mapAnonymous(_ config: InternalConfig, _ mem: UnsafeMutablePointer<eal_mem_config>) throws(Errno) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let megabytes = config.memoryMB == 0 ? 64 : Int(config.memoryMB)
+        // -m -5 (atoi's negative int, as DPDK reads it) asks for nearly 2^64 bytes
+        let megabytes = config.memoryMB == 0 ? 64 : Int(exactly: config.memoryMB) ?? Int.max
         let (length, ovf) = megabytes.multipliedReportingOverflow(by: 1 << 20)
-        guard !ovf, length / page <= Int(Int32.max) else { throw .ENOMEM }
+        guard !ovf, length / page <= Int(Int32.max) else {
+            ealLog(4, "Cannot allocate memseg list: \(Errno.EINVAL)") // DPDK's words for this case
+            throw .ENOMEM
+        }
         mem.pointee.backend = EAL_PAGES_ANONYMOUS.rawValue
         pageFiles.withLock { $0 = PageFileTable(); $0.backing.kind = EAL_PAGES_ANONYMOUS }
         try MemsegLists.create(index: 0, in: mem, name: "nohugemem", pageSize: page, socket: 0,
@@ -111,7 +115,7 @@ enum MemoryInit {
         backing.kind = config.inMemory ? EAL_PAGES_MEMFD
             : config.singleFileSegments ? EAL_PAGES_FILE_PER_LIST : EAL_PAGES_FILE_PER_PAGE
         backing.memfdPerList = config.inMemory && config.singleFileSegments
-        backing.prefix = ByteString(config.filePrefix)
+        backing.prefix = config.filePrefix
         for s in sizes { if let d = s.directory { backing.directories[s.pageSize] = d } }
         backing.unlinkBeforeMapping = config.unlinkBeforeMapping
         backing.unlinkExisting = config.unlinkExisting
@@ -200,9 +204,12 @@ enum MemoryInit {
             }
         } else if config.memoryMB > 0 || config.legacyMem {
             let total = sockets.reduce(0) { $0 + available($1) }
-            let bytes = config.memoryMB > 0 ? Int(config.memoryMB) << 20 : total
+            // DPDK's byte count wraps as ours (-m -5 is 2^64 - 5 MB) and prints its
+            // megabytes as an unsigned int
+            let requested = config.memoryMB &<< 20
+            let bytes = config.memoryMB > 0 ? Int(clamping: requested) : total
             if bytes > total {
-                log(4, "Not enough memory available! Requested: \(config.memoryMB)MB, available: \(total >> 20)MB")
+                log(4, "Not enough memory available! Requested: \(UInt32(truncatingIfNeeded: requested >> 20))MB, available: \(total >> 20)MB")
                 throw .ENOMEM
             }
             var left = bytes

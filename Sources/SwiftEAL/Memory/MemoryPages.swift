@@ -140,14 +140,25 @@ enum MemoryPages {
     }
 
     /// Whether [addr, addr+length) lies in mapped EAL memory (every page of it used).
-    /// No lock: for the malloc fast path's check of a pointer it was handed.
+    /// No lock: for the malloc fast path's check of a pointer it was handed (only lists
+    /// this process can read are looked at). It divides nothing: page sizes are powers
+    /// of two.
     static func isMapped(_ addr: UnsafeRawPointer, length: Int) -> Bool {
         guard let mem = MemConfig.mem, length > 0, let li = MemsegLists.index(of: addr, in: mem) else { return false }
         let msl = MemConfig.list(mem, li)
-        let size = Int(msl.pointee.page_sz)
-        let offset = addr - UnsafeRawPointer(msl.pointee.base_va!)
-        guard offset + length <= msl.pointee.len else { return false }
-        for seg in (offset / size)...((offset + length - 1) / size) where !MemsegLists.isUsed(msl, seg) { return false }
+        return isMapped(msl, offset: UInt(bitPattern: addr) &- UInt(bitPattern: msl.pointee.base_va), length: length)
+    }
+
+    @inline(__always)
+    private static func isMapped(_ msl: UnsafeMutablePointer<rte_memseg_list>, offset: UInt, length: Int) -> Bool {
+        guard offset &+ UInt(bitPattern: length) <= UInt(bitPattern: msl.pointee.len) else { return false }
+        let shift = UInt(truncatingIfNeeded: msl.pointee.page_sz.trailingZeroBitCount)
+        let first = Int(bitPattern: offset &>> shift)
+        let last = Int(bitPattern: (offset &+ UInt(bitPattern: length) &- 1) &>> shift)
+        if !MemsegLists.isUsed(msl, first) { return false }
+        if last != first {
+            for seg in (first + 1)...last where !MemsegLists.isUsed(msl, seg) { return false }
+        }
         return true
     }
 

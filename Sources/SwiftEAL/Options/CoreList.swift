@@ -80,10 +80,14 @@ enum CoreList {
         var rest = Substring(text.trimmingSpaces)
         guard !rest.isEmpty else { return .failure(invalid) }
         while !rest.isEmpty {
+            let bareRange = rest.first != "(" && rest.prefix(while: { $0 != "@" && $0 != "," }).contains("-")
             guard let (lcores, afterL) = takeGroup(rest) else { return .failure(invalid) }
             rest = afterL
             var cpus: [Int]? = nil
             if rest.first == "@" {
+                // DPDK 22.11 reads a bare lcore range ("0-1@...") as a range that must end
+                // the item, so it refuses it before '@'; "(0-1)@..." is the accepted form.
+                if bareRange { return .failure(invalid) }
                 guard let (c, afterC) = takeGroup(rest.dropFirst()) else { return .failure(invalid) }
                 cpus = c
                 rest = afterC

@@ -40,8 +40,8 @@ struct InternalConfig: Equatable, Sendable {
     var memoryMB: UInt64 = 0                  // -m
     var socketMem: [UInt64] = []              // --socket-mem, MB per socket
     var socketLimit: [UInt64] = []            // --socket-limit, MB per socket
-    var hugeDir: String? = nil                // --huge-dir
-    var filePrefix = "rte"                    // --file-prefix
+    var hugeDir: ByteString? = nil            // --huge-dir (bytes: it names a directory)
+    var filePrefix: ByteString = "rte"        // --file-prefix (bytes: it names files)
     var processType: rte_proc_type_t = RTE_PROC_PRIMARY // --proc-type
     var inMemory = false                      // --in-memory
     var singleFileSegments = false            // --single-file-segments
@@ -55,7 +55,7 @@ struct InternalConfig: Equatable, Sendable {
         unlinkBeforeMapping ? .always : unlinkExisting ? .existing : .never
     }
     var iovaMode: rte_iova_mode = RTE_IOVA_DC // --iova-mode
-    var logLevelArgs: [String] = []           // --log-level, raw, in order
+    var logLevelArgs: [ByteString] = []       // --log-level, raw, in order
     var baseVirtaddr: UInt64 = 0              // --base-virtaddr
     var legacyMem = false                     // --legacy-mem
     var matchAllocations = false              // --match-allocations
@@ -69,7 +69,7 @@ struct InternalConfig: Equatable, Sendable {
     var deviceOptions: [(rte_devtype, String)] = []
     var drivers: [String] = []                // -d
     var syslogFacility: String? = nil         // --syslog
-    var mbufPoolOps: String? = nil            // --mbuf-pool-ops-name
+    var mbufPoolOps: ByteString? = nil        // --mbuf-pool-ops-name (handed back as given)
     var vfioIntrMode: rte_intr_mode = RTE_INTR_MODE_NONE
     var vfioVfToken: String? = nil            // --vfio-vf-token
     var telemetry = true                      // --telemetry / --no-telemetry

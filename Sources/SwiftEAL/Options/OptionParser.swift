@@ -34,10 +34,14 @@ enum OptionParser {
                 // '?' or ':' — glibc already named the offending option.
                 return .failure(OptionError("Invalid 'command line' arguments."))
             }
-            let arg = optarg.map { String(cString: $0) }
-            if let e = apply(opt, arg, &config, &lcoreOption, detected ?? available) { return .failure(e) }
+            let raw = optarg.map { ByteString(cString: $0) }
+            if let e = apply(opt, raw, &config, &lcoreOption, detected ?? available) { return .failure(e) }
         }
         if let e = finish(&config, available: available) { return .failure(e) }
+        // legacy memory (--no-huge implies it) with no amount named: DPDK says what it takes
+        if config.legacyMem && config.memoryMB == 0 && config.socketMem.isEmpty {
+            ealLog(6, "Static memory layout is selected, amount of reserved memory can be adjusted with -m or --socket-mem")
+        }
         return .success(Parsed(config: config, optind: optind))
     }
 
@@ -54,7 +58,7 @@ enum OptionParser {
         while true {
             let c = getopt_long(argc, argv, Opt.shortOptions, Opt.longOptions, nil)
             if c == -1 || c == Int32(UInt8(ascii: "?")) { break }
-            guard c == Opt.logLevel.rawValue, let arg = optarg.map({ String(cString: $0) }) else { continue }
+            guard c == Opt.logLevel.rawValue, let arg = optarg.map({ ByteString(cString: $0) }) else { continue }
             if let opt = parseLogLevelOption(arg) {
                 applyLogLevelOption(opt)
             } else {
@@ -65,9 +69,12 @@ enum OptionParser {
         }
     }
 
-    /// One option; nil when accepted.
-    private static func apply(_ opt: Opt, _ arg: String?, _ c: inout InternalConfig,
+    /// One option; nil when accepted. `raw` is the value's bytes: values that name files
+    /// or are matched byte for byte are kept so; the others (numbers, lists, keywords)
+    /// are read from a String, where invalid UTF-8 can only stay invalid.
+    private static func apply(_ opt: Opt, _ raw: ByteString?, _ c: inout InternalConfig,
                               _ lcoreOption: inout String?, _ available: CPUSet) -> OptionError? {
+        let arg = raw?.description
         let value = arg ?? ""
         switch opt {
         case .corelist, .coremask, .lcores:
@@ -111,7 +118,9 @@ enum OptionParser {
             guard n > 0, n <= 16 else { return OptionError("invalid rank number") }
             c.memoryRanks = UInt32(n)
         case .memory:
-            c.memoryMB = UInt64(max(0, OptionValues.atoi(value)))
+            // atoi, as DPDK: "-5" and an overflowing number are taken as the negative int
+            // they read as, a request no machine can meet (init fails with ENOMEM then)
+            c.memoryMB = UInt64(bitPattern: Int64(OptionValues.atoi(value)))
         case .socketMem, .socketLimit:
             let name = opt == .socketMem ? "--socket-mem" : "--socket-limit"
             guard let list = OptionValues.socketList(value) else {
@@ -119,9 +128,9 @@ enum OptionParser {
             }
             if opt == .socketMem { c.socketMem = list } else { c.socketLimit = list }
         case .hugeDir:
-            c.hugeDir = value
+            c.hugeDir = raw ?? "" // checked in finish, as the prefix
         case .filePrefix:
-            c.filePrefix = value // checked in finish: a later --file-prefix may replace it
+            c.filePrefix = raw ?? "" // checked in finish: a later --file-prefix may replace it
         case .procType:
             switch value {
             case "primary": c.processType = RTE_PROC_PRIMARY
@@ -157,7 +166,7 @@ enum OptionParser {
             }
         case .logLevel:
             // applied (or reported) by logLevelPass before this parse
-            if parseLogLevelOption(value) != nil { c.logLevelArgs.append(value) }
+            if let raw, parseLogLevelOption(raw) != nil { c.logLevelArgs.append(raw) }
         case .baseVirtaddr:
             guard let addr = OptionValues.hex(value), addr != 0 else {
                 return OptionError("invalid parameter for --base-virtaddr")
@@ -176,7 +185,7 @@ enum OptionParser {
                 return OptionError("invalid parameters for --syslog")
             }
             c.syslogFacility = value
-        case .mbufPoolOpsName: c.mbufPoolOps = value
+        case .mbufPoolOpsName: c.mbufPoolOps = raw ?? ""
         case .vfioIntr:
             switch value {
             case "legacy": c.vfioIntrMode = RTE_INTR_MODE_LEGACY
@@ -218,6 +227,19 @@ enum OptionParser {
         return nil
     }
 
+    /// The prefix names a directory under the runtime root and files in hugetlbfs: it
+    /// must stay one plain name there. DPDK refuses '%' (it once went into a format
+    /// string); '/', "." and ".." would lead cleanup to files outside the runtime root.
+    static func checkFilePrefix(_ prefix: ByteString) -> OptionError? {
+        for ch in ["%", "/"] where prefix.contains(UInt8(ascii: Unicode.Scalar(ch)!)) {
+            return OptionError("Invalid char, '\(ch)', in --file-prefix option")
+        }
+        if prefix == "." || prefix == ".." {
+            return OptionError("Invalid --file-prefix option: '\(prefix)' names no directory of its own")
+        }
+        return nil
+    }
+
     /// Defaults and the rules that involve more than one option.
     static func finish(_ c: inout InternalConfig, available: CPUSet) -> OptionError? {
         if !c.lcoresGiven {
@@ -226,7 +248,6 @@ enum OptionParser {
                 c.lcores[cpu] = LcoreSetting(role: ROLE_RTE, cpus: CPUSet([cpu]), order: Int32(order))
             }
         }
-        if c.filePrefix.isEmpty { return OptionError("Invalid length of --file-prefix option") }
         if let main = c.mainLcore {
             if c.lcores[Int(main)].role != ROLE_RTE {
                 return OptionError("Main lcore is not enabled for DPDK")
@@ -235,6 +256,11 @@ enum OptionParser {
             guard let first = c.enabledLcores.first else { return OptionError("No lcores enabled") }
             c.mainLcore = first
         }
+        // DPDK's checks of the last value given, in its order
+        if c.filePrefix.isEmpty { return OptionError("Invalid length of --file-prefix option") }
+        if c.hugeDir?.isEmpty == true { return OptionError("Invalid length of --huge-dir option") }
+        if c.mbufPoolOps?.isEmpty == true { return OptionError("Invalid length of --mbuf-pool-ops-name option") }
+        if let e = checkFilePrefix(c.filePrefix) { return e }
         if c.processType == RTE_PROC_SECONDARY && c.noShconf {
             return OptionError("Options --in-memory and --no-shconf cannot be used with a secondary process")
         }

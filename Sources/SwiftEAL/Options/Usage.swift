@@ -5,10 +5,11 @@ import Glibc
 enum Usage {
     static var applicationHook: (@convention(c) (UnsafePointer<CChar>?) -> Void)? = nil
 
-    static func print(programName: String) {
+    static func print(programName: ByteString) {
+        fputs("\nUsage: ", stdout)
+        _ = programName.withCString { fputs($0, stdout) } // as given, byte for byte
         let text = """
-
-        Usage: \(programName) [options]
+         [options]
 
         EAL common options:
           -c COREMASK         Hexadecimal bitmask of the cores to run on

@@ -2,7 +2,8 @@ import Synchronization
 
 /// An atomic view of a 32-bit word that lives in C-layout (often shared) memory.
 /// `Atomic<UInt32>` has the layout of `UInt32`, so the storage is used in place.
-/// Orderings are fixed (acquire loads, release stores, acq-rel updates).
+/// Orderings are fixed (acquire loads, release stores, acq-rel updates), plus relaxed
+/// ones for sequence counters that pair them with fences.
 struct AtomicView {
     let atomic: UnsafeMutablePointer<Atomic<UInt32>>
 
@@ -14,6 +15,8 @@ struct AtomicView {
     }
 
     @inline(__always) func load() -> UInt32 { atomic.pointee.load(ordering: .acquiring) }
+    @inline(__always) func loadRelaxed() -> UInt32 { atomic.pointee.load(ordering: .relaxed) }
+    @inline(__always) func storeRelaxed(_ v: UInt32) { atomic.pointee.store(v, ordering: .relaxed) }
     @inline(__always) func store(_ v: UInt32) { atomic.pointee.store(v, ordering: .releasing) }
     @inline(__always) func compareExchange(expected: UInt32, desired: UInt32) -> Bool {
         atomic.pointee.compareExchange(expected: expected, desired: desired, ordering: .acquiringAndReleasing).exchanged

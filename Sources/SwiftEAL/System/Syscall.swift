@@ -26,15 +26,37 @@ func pthreadCall(_ body: () -> Int32) throws(Errno) {
 struct FileDescriptor: Equatable {
     var rawValue: Int32
 
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws(Errno) -> FileDescriptor {
-        let fd = try syscall { Glibc.open(path, flags | O_CLOEXEC, mode) }
+    /// Opens with O_CLOEXEC and O_NOFOLLOW: a file of ours is never reached through a
+    /// symlink someone else planted.
+    static func open(_ path: ByteString, _ flags: Int32, mode: mode_t = 0o600) throws(Errno) -> FileDescriptor {
+        let fd = try path.withCString { (p) throws(Errno) -> Int32 in
+            try syscall { Glibc.open(p, flags | O_CLOEXEC | O_NOFOLLOW, mode) }
+        }
         return FileDescriptor(rawValue: fd)
+    }
+
+    /// Whether `path` (not following a final symlink) is the file this descriptor has
+    /// open: false when the name was removed or now names another file.
+    func isFile(at path: ByteString) -> Bool {
+        var a = stat(), b = stat()
+        guard path.withCString({ lstat($0, &a) }) == 0, fstat(rawValue, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 
     func close() { _ = Glibc.close(rawValue) }
 
     func truncate(_ size: Int) throws(Errno) {
         _ = try syscall { ftruncate(rawValue, off_t(size)) }
+    }
+
+    /// Allocates the blocks of the first `size` bytes, so writes through a mapping of
+    /// them cannot fault: ENOSPC (or EFBIG) now instead of SIGBUS later.
+    func reserve(_ size: Int) throws(Errno) {
+        while true {
+            let r = posix_fallocate(rawValue, 0, off_t(size))
+            if r == 0 { return }
+            if r != EINTR { throw Errno(r) }
+        }
     }
 
     /// A whole-file fcntl lock: shared or exclusive, waiting or not.

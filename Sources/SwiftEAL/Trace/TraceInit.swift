@@ -24,7 +24,9 @@ extension Trace {
             s.bufferLen = size == 0 ? 1024 * 1024 : size
             s.dir = config.traceDir
             s.sessionCreated = false
-            s.filePrefix = config.filePrefix
+            // the session directory's name only (it also carries the time): a prefix's
+            // invalid UTF-8 shows as U+FFFD there, the runtime files keep the bytes
+            s.filePrefix = config.filePrefix.description
             if let mode = config.traceMode { s.mode = mode }
             let t0 = rte_get_tsc_cycles()
             var now = timespec()
