@@ -128,11 +128,10 @@ RTE_INIT_PRIO(businitfn_ ##nm, BUS) \
 	rte_bus_register(&bus); \
 }
 
-/* ---- eal_filesystem.h, eal_firmware.h ---- */
+/* ---- eal_filesystem.h (ours, included), eal_firmware.h ---- */
 
-/* Reads the number in a sysfs file (strtoul base 0, a newline after it): 0 or -1. */
-__rte_internal
-int eal_parse_sysfs_value(const char *filename, unsigned long *val);
+/* eal_parse_sysfs_value */
+#include "eal_filesystem.h"
 
 /* Reads the whole file name (or name.xz when it can decompress it) into a malloc'ed
  * *buf of *bufsz bytes: 0, or -1 with *buf NULL. */

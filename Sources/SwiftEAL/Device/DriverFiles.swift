@@ -1,36 +1,8 @@
-// The driver SDK's file helpers: eal_parse_sysfs_value (eal_filesystem.h) and
-// rte_firmware_read (eal_firmware.h), both INTERNAL exports that bus and net drivers
-// call.
+// rte_firmware_read (DPDK's eal_firmware.h), an INTERNAL export net drivers call to
+// load their firmware files (eal_parse_sysfs_value is in Misc/SysfsValue.swift).
 import CEALShared
 import CSwiftEAL
 import Glibc
-
-/// The number on a sysfs file's first line (strtoul base 0, followed by its newline):
-/// 0, or -1 when the file cannot be opened, read or parsed.
-@c @implementation
-public func eal_parse_sysfs_value(_ filename: UnsafePointer<CChar>?, _ val: UnsafeMutablePointer<UInt>?) -> Int32 {
-    let what = filename.map { String(cString: $0) } ?? "(null)"
-    guard let filename, let val, let f = fopen(filename, "r") else {
-        ealLog(4, "eal_parse_sysfs_value(): cannot open sysfs value \(what)")
-        return -1
-    }
-    defer { fclose(f) }
-    var buf = [CChar](repeating: 0, count: Int(BUFSIZ))
-    guard fgets(&buf, Int32(buf.count), f) != nil else {
-        ealLog(4, "eal_parse_sysfs_value(): cannot read sysfs value \(what)")
-        return -1
-    }
-    var end: UnsafeMutablePointer<CChar>? = nil
-    let ok = buf.withUnsafeBufferPointer { p -> Bool in
-        val.pointee = strtoul(p.baseAddress!, &end, 0)
-        return p[0] != 0 && end?.pointee == CChar(UInt8(ascii: "\n"))
-    }
-    guard ok else {
-        ealLog(4, "eal_parse_sysfs_value(): cannot parse sysfs value \(what)")
-        return -1
-    }
-    return 0
-}
 
 /// The whole file in a malloc'ed buffer. DPDK 22.11 as Debian builds it has no
 /// libarchive, and neither has this library: a name.xz beside a missing name is only
