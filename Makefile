@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install uninstall demo check swift-test c-test bench clean stage
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench clean stage
 
 all: build
 
@@ -29,6 +29,15 @@ install: build
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCDIR@|$(INCDIR)|g' \
 		pkgconfig/libswifteal.pc.in > $(DESTDIR)$(PCDIR)/libswifteal.pc
 	-[ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ldconfig 2>/dev/null || true
+
+# SwiftEAL standing in for DPDK's EAL: COMPATDIR gets librte_eal.so.23 -> the installed
+# libswifteal.so, so `LD_LIBRARY_PATH=$(COMPATDIR) <program built for DPDK 22.11>` runs
+# on SwiftEAL (DPDK's other libraries and drivers load it as their librte_eal.so.23).
+install-compat:
+	@[ -n "$(COMPATDIR)" ] || { echo "usage: make install-compat COMPATDIR=<directory> [PREFIX=...]"; exit 2; }
+	@$(MAKE) --no-print-directory install
+	install -d $(DESTDIR)$(COMPATDIR)
+	ln -sfn $(LIBDIR)/libswifteal.so $(DESTDIR)$(COMPATDIR)/librte_eal.so.23
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libswifteal.so $(DESTDIR)$(PCDIR)/libswifteal.pc

@@ -92,6 +92,17 @@ missing_symbols() {
 		echo "build-error"; return; }
 	nm -u "$obj" | awk '{print $2}' | sort -u | comm -12 - "$out/gate/dpdk.syms" | comm -23 - "$out/gate/swifteal.syms"
 }
+# EAL symbols DPDK's own libraries and drivers import that libswifteal.so lacks: standing
+# in for librte_eal.so.23, SwiftEAL loads DPDK's default driver directory as DPDK does,
+# and a driver whose EAL symbols are not all there stops rte_eal_init ("Cannot init
+# plugins"), so preload waits for them too.
+dpdk_libs_missing() {
+	local dir
+	dir=$(pkg-config --variable=libdir libdpdk 2> /dev/null)
+	[ -n "$dir" ] || return
+	for f in "$dir"/librte_*.so.23; do nm -D --undefined-only "$f" 2> /dev/null; done |
+		awk '{sub(/@.*/, "", $2); print $2}' | sort -u | comm -12 - "$out/gate/dpdk.syms" | comm -23 - "$out/gate/swifteal.syms"
+}
 # The subsystem (the issue an example waits for) of a missing symbol.
 subsystem_of() {
 	case $1 in
@@ -130,6 +141,8 @@ for name in $examples preload; do
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
 	gate_src=$name; [ "$name" = preload ] && gate_src=helloworld
 	missing=$(missing_symbols "$gate_src")
+	[ "$name" = preload ] && [ "$missing" != build-error ] &&
+		missing=$( (echo "$missing"; dpdk_libs_missing) | grep -v '^$' | sort -u)
 	if [ "$missing" = build-error ]; then
 		fail "$name" "does not build against DPDK's headers"; sed 's/^/      /' "$out/gate/$gate_src.log" | head -n 10
 		continue

@@ -11,9 +11,12 @@
 #      functions SwiftEAL does not export);
 #   3. a directory holding librte_eal.so.23 -> libswifteal.so first on LD_LIBRARY_PATH:
 #      SwiftEAL stands in for librte_eal and DPDK's library is not loaded at all.
-# What does not work yet: SwiftEAL exports only part of DPDK's EAL today (the count is
-# printed); a DPDK-built program that calls one of the missing functions stops with
-# "symbol lookup error" at that call.
+# In cases 2 and 3 SwiftEAL finds librte_eal.so.23 loaded and so, as DPDK does, loads
+# DPDK's default driver directory (RTE_EAL_PMD_PATH) at rte_eal_init: DPDK's drivers and
+# libraries then run on it too (case 3: theirs is the only EAL; case 2: DPDK's answers
+# what SwiftEAL lacks). A DPDK-built program or driver needing an EAL function SwiftEAL
+# does not export stops with "symbol lookup error" (the count is printed); check.sh
+# makes this example wait until every EAL function DPDK's libraries import is there.
 #
 # Usage: examples-c/preload.sh [EAL options]  (default: -l 0-1 --no-huge -m 64 --no-pci)
 # Finds libswifteal.so through pkg-config libswifteal (PKG_CONFIG_PATH), or $SWIFTEAL_LIB.

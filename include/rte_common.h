@@ -13,6 +13,8 @@ extern "C" {
 
 #include <rte_config.h>
 #include <rte_compat.h>
+/* as DPDK's: the list macros (RTE_TAILQ_*) come with it */
+#include <rte_os.h>
 
 #ifndef typeof
 #define typeof __typeof__

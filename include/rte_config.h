@@ -45,6 +45,10 @@
 #define RTE_MAX_TAILQ 32
 #define RTE_MAX_VFIO_GROUPS 64
 #define RTE_MAX_VFIO_CONTAINERS 64
+/* VFIO is part of the Linux build (rte_vfio.h then brings <linux/vfio.h>) */
+#define RTE_EAL_VFIO
+/* where the EAL loads driver plugins from by default: Debian's DPDK 22.11 drivers */
+#define RTE_EAL_PMD_PATH "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0"
 #define RTE_LOG_DP_LEVEL RTE_LOG_INFO
 #define RTE_MAX_ETHPORTS 32
 

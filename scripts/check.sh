@@ -58,6 +58,14 @@ iline=$(grep -E '^install: [0-9]+ passed, [0-9]+ failed' .build/check-install.lo
 ipassed=$(echo "$iline" | awk '{print $2}'); ipassed=${ipassed:-0}
 ifailed=$(echo "$iline" | awk '{print $4}'); ifailed=${ifailed:-1}
 
+echo "== compat"
+# SwiftEAL standing in for librte_eal.so.23 under Debian's dpdk-test and dpdk-testpmd
+# (in the same kind of namespace: DPDK's drivers and the autotests leave runtime files)
+"${isolate[@]}" Tests/compat/run.sh | tee .build/check-compat.log
+kline=$(grep -E '^compat: [0-9]+ passed, [0-9]+ failed' .build/check-compat.log | tail -n 1)
+kpassed=$(echo "$kline" | awk '{print $2}'); kpassed=${kpassed:-0}
+kfailed=$(echo "$kline" | awk '{print $4}'); kfailed=${kfailed:-1}
+
 echo "== examples"
 # in the same kind of namespace as the Swift tests: the DPDK-built examples run on
 # hugepages, and DPDK leaves its rtemap_* files behind
@@ -78,8 +86,9 @@ echo "$sline (a test is one @Test function; a skipped one is neither passed nor 
 echo "${cparts:-C suite parts: none} (test_*: the checks inside the programs; diff_*, abi_*: one per program; abi_check: one per header; abi_selftest, exports: checks)"
 echo "install: $ipassed checks passed, $ifailed failed"
 echo "examples: $epassed programs passed, $efailed failed, $ewaiting waiting (a waiting example needs symbols not exported yet: neither run nor counted)"
+echo "compat: $kpassed checks passed, $kfailed failed (dpdk-test autotests, LD_PRELOAD, testpmd on SwiftEAL as librte_eal.so.23)"
 echo "harness: $hpassed checks passed, $hfailed failed"
-p=$((spassed + cpassed + ipassed + epassed + hpassed))
-f=$((sfailed + cfailed + ifailed + efailed + hfailed))
+p=$((spassed + cpassed + ipassed + kpassed + epassed + hpassed))
+f=$((sfailed + cfailed + ifailed + kfailed + efailed + hfailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

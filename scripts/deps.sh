@@ -14,6 +14,8 @@ dpkg -s libc6-dev > /dev/null 2>&1 || need+=(libc6-dev)
 command -v python3 > /dev/null 2>&1 || need+=(python3)
 # test_trace reads the CTF trace rte_trace_save writes with babeltrace, as a DPDK user would
 command -v babeltrace > /dev/null 2>&1 || need+=(babeltrace)
+# Tests/compat runs Debian's dpdk-test and dpdk-testpmd on SwiftEAL (and DPDK's drivers)
+command -v dpdk-test > /dev/null 2>&1 || need+=(dpdk-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2

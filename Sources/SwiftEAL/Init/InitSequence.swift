@@ -27,12 +27,30 @@ enum InitSequence {
         }
         if config.showVersion { ealLog(6, "RTE Version: '\(String(cString: rte_version()))'") }
 
+        // Driver plugins (-d, DPDK's default directory when standing in for
+        // librte_eal.so.23): their constructors register buses, classes and drivers.
+        try step("Cannot init plugins") { () throws(Errno) -> (() -> Void)? in
+            guard Plugins.initialize(config.drivers) else { throw .EINVAL }
+            return nil
+        }
+
         // The tracer: fails on a bad registration (DPDK's eal_trace_init). Its undo
         // comes after every EAL thread has ended: it saves the trace of a process
         // whose init had succeeded, then frees the buffers.
         try step("Cannot init trace") { () throws(Errno) -> (() -> Void)? in
             try Trace.initEAL(config)
             return { Trace.finish(save: EALState.initialized.load(ordering: .acquiring)) }
+        }
+
+        // -a, -b and --vdev become devargs, in command-line order; the first that does
+        // not parse fails init with ENODEV and no alert, as DPDK's. Cleanup empties
+        // the list.
+        EALState.undo.append(("devargs", { Devargs.removeAll() }))
+        for (type, arg) in config.deviceOptions {
+            guard arg.withCString({ Devargs.add(type, $0) }) == 0 else {
+                ealLog(4, "Unable to parse device '\(arg)'")
+                throw .ENODEV
+            }
         }
 
         try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
@@ -83,8 +101,13 @@ enum InitSequence {
             try MemConfig.install(shared: EALState.shared?.config)
         }
 
+        // The buses list their devices (none fails init); their devices' needs then
+        // weigh in the IOVA mode.
+        _ = Buses.scanAll()
+
         if type == RTE_PROC_PRIMARY {
-            EALState.iovaMode = IOVA.chooseMode(requested: config.iovaMode, noHuge: config.noHuge)
+            EALState.iovaMode = IOVA.chooseMode(requested: config.iovaMode, noHuge: config.noHuge,
+                                                buses: { Buses.iommuClass() })
             if let c = MemConfig.config {
                 c.pointee.iova_mode = EALState.iovaMode.rawValue
                 c.pointee.base_virtaddr = config.baseVirtaddr
@@ -94,6 +117,12 @@ enum InitSequence {
             IOVA.physAddrsAvailable = EALState.iovaMode == RTE_IOVA_PA
         }
         ealLog(7, "Selected IOVA mode '\(EALState.iovaMode == RTE_IOVA_PA ? "PA" : "VA")'")
+
+        // VFIO: off without the vfio module (see VFIO); -1 only when sysfs cannot say.
+        try step("Cannot init VFIO") { () throws(Errno) -> (() -> Void)? in
+            guard VFIO.enable("vfio") == 0 else { throw .EAGAIN }
+            return { VFIO.cleanup() }
+        }
 
         // The TSC calibration's first stamp: its 10 ms pass while the memory is mapped.
         let tscStart = TSC.calibrated == 0 && TSC.fromCPUID() == 0 ? TSC.stamp() : nil
@@ -138,6 +167,13 @@ enum InitSequence {
             return { alarmsCleanup() }
         }
 
+        // Undone before the service lcores stop (as DPDK's cleanup: services, buses,
+        // then alarms): each bus's cleanup, the device event monitor and SIGBUS handling.
+        EALState.undo.append(("buses", {
+            _ = Buses.cleanupAll()
+            DeviceMonitor.cleanup()
+        }))
+
         // The -s/-S lcores become service lcores (DPDK's rte_service_init, before any
         // device is probed so drivers can register services); undone by
         // rte_service_finalize, which stops them and waits for every worker.
@@ -146,6 +182,12 @@ enum InitSequence {
                                   mainLcore: eal_lcore_table_ptr().pointee.main_lcore)
             return { ServiceLcores.finalize() }
         }
+
+        // Drivers meet their devices, the vdev bus last; failures are only logged.
+        _ = Buses.probeAll()
+        // DPDK asks then whether VFIO is on (to share its groups with secondaries over
+        // rte_mp); it never is here, but the question reads the module list all the same.
+        _ = VFIO.isEnabled("vfio")
 
         // Leftover fbarray files of dead processes would make this prefix's arrays
         // fail with EBUSY; DPDK's primary clears them at startup too.

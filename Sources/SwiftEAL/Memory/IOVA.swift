@@ -22,13 +22,23 @@ enum IOVA {
     /// DPDK's rule for a machine with no devices asking for a mode: PA when physical
     /// addresses can be read and there is no IOMMU, VA otherwise; an explicit
     /// --iova-mode=pa without physical addresses also falls back to VA.
-    static func chooseMode(requested: rte_iova_mode, noHuge: Bool) -> rte_iova_mode {
+    /// `buses` asks the buses what their devices need (rte_bus_get_iommu_class), which
+    /// counts as a request when none was made; DPDK asks them after it has looked for
+    /// physical addresses, and so does this.
+    static func chooseMode(requested: rte_iova_mode, noHuge: Bool,
+                           buses: () -> rte_iova_mode = { RTE_IOVA_DC }) -> rte_iova_mode {
         var probe: UInt64 = 0
         physAddrsAvailable = !noHuge && withUnsafePointer(to: &probe) { physicalAddress(of: $0) } != nil
         // said even when VA was asked for, as DPDK does
         if physAddrsAvailable != true {
             ealLog(7, "Physical addresses are unavailable, selecting IOVA as VA mode.")
+            if requested == RTE_IOVA_DC { _ = buses() }
             return RTE_IOVA_VA
+        }
+        var requested = requested
+        if requested == RTE_IOVA_DC {
+            requested = buses()
+            if requested == RTE_IOVA_DC { ealLog(8, "Buses did not request a specific IOVA mode.") }
         }
         if requested == RTE_IOVA_VA { return RTE_IOVA_VA }
         if requested == RTE_IOVA_PA { return RTE_IOVA_PA }

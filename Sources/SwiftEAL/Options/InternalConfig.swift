@@ -65,6 +65,8 @@ struct InternalConfig: Equatable, Sendable {
     var allowList: [String] = []              // -a / --allow
     var blockList: [String] = []              // -b / --block
     var vdevs: [String] = []                  // --vdev
+    /// -a, -b and --vdev in command-line order: the devargs list follows it
+    var deviceOptions: [(rte_devtype, String)] = []
     var drivers: [String] = []                // -d
     var syslogFacility: String? = nil         // --syslog
     var mbufPoolOps: ByteString? = nil        // --mbuf-pool-ops-name (handed back as given)

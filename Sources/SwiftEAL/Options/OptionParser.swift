@@ -176,9 +176,9 @@ enum OptionParser {
         case .noHpet: c.noHpet = true
         case .telemetry: c.telemetry = true
         case .noTelemetry: c.telemetry = false; c.noTelemetry = true
-        case .allow: c.allowList.append(value)
-        case .block: c.blockList.append(value)
-        case .vdev: c.vdevs.append(value)
+        case .allow: c.allowList.append(value); c.deviceOptions.append((RTE_DEVTYPE_ALLOWED, value))
+        case .block: c.blockList.append(value); c.deviceOptions.append((RTE_DEVTYPE_BLOCKED, value))
+        case .vdev: c.vdevs.append(value); c.deviceOptions.append((RTE_DEVTYPE_VIRTUAL, value))
         case .driver: c.drivers.append(value)
         case .syslog:
             guard OptionValues.syslogFacilities[value] != nil else {
