@@ -114,14 +114,6 @@ extension InterruptSubsystem {
         #expect(log.count.load(ordering: .sequentiallyConsistent) == 0)
 
         // From inside: cancelling itself is EINPROGRESS, its later twin is removed.
-        let selfCancel: rte_eal_alarm_callback = { raw in
-            let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
-            RteErrno.set(0)
-            let n = rte_eal_alarm_cancel(selfCancelFn, raw)
-            a.log.lock.lock(); a.log.cancelResult = (n, RteErrno.value); a.log.lock.unlock()
-            a.log.count.add(1, ordering: .sequentiallyConsistent)
-        }
-        selfCancelFn = selfCancel
         #expect(rte_eal_alarm_set(1_000, selfCancel, args) == 0)
         #expect(rte_eal_alarm_set(200_000, selfCancel, args) == 0)
         #expect(IntrTest.waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 1 })
@@ -213,4 +205,11 @@ extension InterruptSubsystem {
 }
 }
 
-nonisolated(unsafe) private var selfCancelFn: rte_eal_alarm_callback? = nil
+/// An alarm callback that cancels its own alarms (it names itself: a global constant).
+private let selfCancel: rte_eal_alarm_callback = { raw in
+    let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
+    RteErrno.set(0)
+    let n = rte_eal_alarm_cancel(selfCancel, raw)
+    a.log.lock.lock(); a.log.cancelResult = (n, RteErrno.value); a.log.lock.unlock()
+    a.log.count.add(1, ordering: .sequentiallyConsistent)
+}
