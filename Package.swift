@@ -31,7 +31,7 @@ let package = Package(
             exclude: ["swifteal.map"],
             cSettings: cDefines,
             swiftSettings: [
-                .swiftLanguageMode(.v5),
+                .swiftLanguageMode(.v6),
                 .enableExperimentalFeature("CImplementation"),
                 .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"]),
             ],
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(
             name: "SwiftEALTests",
             dependencies: ["SwiftEAL", "CSwiftEAL", "CEALShared"],
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"])]
+            swiftSettings: [.swiftLanguageMode(.v6), .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"])]
         ),
     ]
 )
