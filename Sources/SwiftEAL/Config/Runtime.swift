@@ -13,6 +13,11 @@ enum Runtime {
     }
     private static let configStorage = Mutex(InternalConfig())
 
+    /// One fact of the options, read under the lock without copying them all.
+    static func option<T: Sendable>(_ fact: (borrowing InternalConfig) -> T) -> T {
+        configStorage.withLock { fact($0) }
+    }
+
     /// `/var/run/dpdk/<prefix>` (or the non-root fallback); nil before init and after
     /// cleanup. Behind a lock: an application thread may be making an fbarray (which
     /// reads it) while rte_eal_cleanup clears it.
@@ -30,5 +35,5 @@ enum Runtime {
 
     /// Whether EAL files are shared with other processes (`--no-shconf` and
     /// `--in-memory` keep everything process-private).
-    static var sharesConfig: Bool { !config.noShconf && !config.inMemory }
+    static var sharesConfig: Bool { option { !$0.noShconf && !$0.inMemory } }
 }
