@@ -13,12 +13,13 @@ extension Trace {
         guard isEnabled, eal_tls_trace_mem() == nil else { return }
         let header: UnsafeMutableRawPointer? = state.withLock { s in
             guard s.initialized, s.bufferLen > 0 else { return nil }
-            var raw: UnsafeMutableRawPointer? = nil
-            guard posix_memalign(&raw, 8, Int(EAL_TRACE_HEADER_SIZE) + Int(s.bufferLen)) == 0, let raw else {
+            // Zeroed, all of it: a string field keeps the bytes past its NUL, which went
+            // into trace files as whatever the heap held (calloc skips the work for fresh
+            // mmapped blocks, which are zero already).
+            guard let raw = calloc(1, Int(EAL_TRACE_HEADER_SIZE) + Int(s.bufferLen)) else {
                 ealLog(3, "__rte_trace_mem_per_thread_alloc():\(610) trace mem malloc attempt failed")
                 return nil
             }
-            memset(raw, 0, Int(EAL_TRACE_HEADER_SIZE))
             raw.storeBytes(of: 0, toByteOffset: 0, as: UInt32.self)                    // offset
             raw.storeBytes(of: s.bufferLen, toByteOffset: 4, as: UInt32.self)          // len
             raw.storeBytes(of: EAL_TRACE_CTF_MAGIC, toByteOffset: 8, as: UInt32.self)  // magic
