@@ -217,6 +217,14 @@ enum InitSequence {
         // far (no service lcores: -ENOTSUP, not an error). No alert, as DPDK's.
         let started = rte_service_start_with_defaults()
         if started < 0 && started != -ENOTSUP { throw Errno(-started) }
+
+        // DPDK's telemetry (librte_telemetry.so.23, when present) with the EAL's
+        // commands, for a primary unless --no-telemetry (the last of --telemetry and
+        // --no-telemetry counts). Its undo runs first at cleanup: the commands stop
+        // reading the EAL's memory before it goes.
+        if type == RTE_PROC_PRIMARY && config.telemetry {
+            if let undo = try Telemetry.start() { EALState.undo.append(("telemetry", undo)) }
+        }
     }
 
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the
