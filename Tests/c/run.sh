@@ -7,8 +7,9 @@
 #             to libswifteal.so; the two outputs (stdout) and exit codes must be
 #             identical, except the lines Tests/c/<name>.known documents (each with its
 #             reason; an entry no difference needs fails): one result per program.
-#   preload_*.c  built against DPDK's headers and linked to DPDK's librte_eal, run with
-#             LD_PRELOAD=libswifteal.so; self-checking, counted with test_*.c's checks.
+#   preload_*.c  built against DPDK's headers and linked to DPDK's librte_eal (and the
+#             DPDK libraries preload_NAME.libs names), run with LD_PRELOAD=libswifteal.so;
+#             self-checking, counted with test_*.c's checks.
 #   abi_*.c   built against include/ and against DPDK's headers; outputs must match:
 #             one result per program.
 #   Tests/abi the generated ABI comparison: one result per header both sets ship (what
@@ -184,7 +185,10 @@ for src in "$src_dir"/preload_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
-	build test "$name" $common $dpdk_cflags "$src" -o "$out/$name" $dpdk_libs -ldl || continue
+	# NAME.libs: DPDK libraries the program links besides librte_eal (one line)
+	extra=()
+	[ -e "${src%.c}.libs" ] && read -r -a extra < "${src%.c}.libs"
+	build test "$name" $common $dpdk_cflags "$src" -o "$out/$name" "${extra[@]}" $dpdk_libs -ldl || continue
 	saved_run=("${swifteal_run[@]}")
 	swifteal_run=(env "LD_PRELOAD=${sanitizer_rt:+$sanitizer_rt }$lib/libswifteal.so")
 	run_counted "$out/$name" "$name"
