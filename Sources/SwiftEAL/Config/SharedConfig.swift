@@ -59,7 +59,7 @@ enum SharedConfig {
         do throws(Errno) {
             try fd.truncate(mappedLength)
             let hint = UnsafeMutableRawPointer(bitPattern: UInt(baseAddress == 0 ? defaultBaseAddress : baseAddress))
-            let p = mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
+            let p = Sys.mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
             guard let p, p != MAP_FAILED else { throw Errno.current }
             memset(p, 0, mappedLength)
             let cfg = p.bindMemory(to: eal_shared_config.self, capacity: 1)
@@ -114,7 +114,7 @@ enum SharedConfig {
                 return fstat(fd.rawValue, &st) == 0 && Int(st.st_size) >= mappedLength
             }
             // First a look at where the primary put it, then the real mapping there.
-            guard let peek = mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
+            guard let peek = Sys.mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
                 throw Errno.current
             }
             let cfgPeek = peek.assumingMemoryBound(to: eal_shared_config.self)
@@ -137,7 +137,7 @@ enum SharedConfig {
                 munmap(peek, mappedLength)
                 throw error
             }
-            let p = mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
+            let p = Sys.mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
             guard let p, p != MAP_FAILED else {
                 ealLog(4, "Cannot mmap memory for rte_config at [\(String(describing: want))]")
                 throw Errno.EAGAIN

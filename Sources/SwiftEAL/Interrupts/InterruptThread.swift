@@ -142,7 +142,7 @@ private func dispatch(_ s: IntrStatePtr, fd: Int32, events: UInt32) -> Bool {
 
 /// A fresh epoll set: the wake-up pipe plus every source's fd. Nil when stopping.
 private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
-    let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+    let epfd = Sys.epollCreate(Int32(EPOLL_CLOEXEC))
     if epfd < 0 {
         ealLog(4, "Cannot create epoll instance: \(String(cString: strerror(errno)))")
         return nil
@@ -150,7 +150,7 @@ private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
     var ev = epoll_event()
     ev.events = EPOLLIN.rawValue | EPOLLPRI.rawValue
     ev.data.fd = s.pointee.pipeRead
-    _ = epoll_ctl(epfd, EPOLL_CTL_ADD, s.pointee.pipeRead, &ev)
+    _ = Sys.epollCtl(epfd, EPOLL_CTL_ADD, s.pointee.pipeRead, &ev)
     s.lock()
     if s.pointee.stopping {
         s.unlock()
@@ -166,7 +166,7 @@ private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
         var e = epoll_event()
         e.events = EPOLLIN.rawValue | EPOLLPRI.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue
         e.data.fd = src.pointee.fd
-        if epoll_ctl(epfd, EPOLL_CTL_ADD, src.pointee.fd, &e) < 0 {
+        if Sys.epollCtl(epfd, EPOLL_CTL_ADD, src.pointee.fd, &e) < 0 {
             ealLog(4, "Error adding fd \(src.pointee.fd) epoll_ctl, \(String(cString: strerror(errno)))")
         }
         cur = src.pointee.next
@@ -196,7 +196,7 @@ private func intrThreadMain(_ s: IntrStatePtr) {
     while let epfd = buildWaitList(s) {
         var rebuild = false
         while !rebuild {
-            let n = epoll_wait(epfd, events, IntrState.eventCapacity, -1)
+            let n = Sys.epollWait(epfd, events, IntrState.eventCapacity, -1)
             if n < 0 {
                 if errno == EINTR { continue }
                 ealLog(4, "epoll_wait on the interrupt set failed: \(String(cString: strerror(errno)))")
