@@ -37,7 +37,7 @@ enum LegacyLayout {
                 let new = target[old]
                 newFds[new] = fds[old]
                 if old < unlinked.count { newUnlinked[new] = unlinked[old] }
-                _ = mmap(base + new * size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE,
+                _ = Sys.mmap(base + new * size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE,
                          fds[old], 0)
             }
             t.lists[li].fds = newFds

@@ -80,10 +80,10 @@ enum MemoryInit {
         try MemsegLists.create(index: 0, in: mem, name: "nohugemem", pageSize: page, socket: 0,
                                segments: length / page, hint: nextAddress(config))
         let msl = MemConfig.list(mem, 0)
-        let fd = eal_memfd_create("nohuge", 1 /* MFD_CLOEXEC */)
+        let fd = Sys.memfdCreate("nohuge", 1 /* MFD_CLOEXEC */)
         guard fd >= 0 else { throw Errno.current }
-        guard ftruncate(fd, off_t(length)) == 0,
-              mmap(msl.pointee.base_va, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == msl.pointee.base_va
+        guard Sys.ftruncate(fd, off_t(length)) == 0,
+              Sys.mmap(msl.pointee.base_va, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == msl.pointee.base_va
         else {
             let e = Errno.current
             Glibc.close(fd)

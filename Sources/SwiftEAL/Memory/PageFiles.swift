@@ -107,14 +107,14 @@ extension PageFileTable {
             lists[list].fds[seg] = -1
         case EAL_PAGES_FILE_PER_LIST:
             guard lists[list].listFd >= 0 else { return }
-            _ = eal_fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
+            _ = Sys.fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
                               Int64(seg * pageSize), Int64(pageSize))
         case EAL_PAGES_MEMFD:
             if !lists[list].fds.isEmpty, lists[list].fds[seg] >= 0 {
                 Glibc.close(lists[list].fds[seg])
                 lists[list].fds[seg] = -1
             } else if lists[list].listFd >= 0 {
-                _ = eal_fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
+                _ = Sys.fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
                                   Int64(seg * pageSize), Int64(pageSize))
             }
         default:
@@ -182,7 +182,7 @@ extension PageFileTable {
 
     private func openFile(_ path: ByteString, _ flags: Int32) throws(Errno) -> Int32 {
         try path.withCString { (p) throws(Errno) -> Int32 in
-            try syscall { Glibc.open(p, flags | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+            try syscall { Sys.open(p, flags | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         }
     }
 
@@ -199,7 +199,7 @@ extension PageFileTable {
     private func memfd(name: String, pageSize: Int) throws(Errno) -> Int32 {
         let shift = UInt32(pageSize.trailingZeroBitCount)
         let flags = UInt32(1) /* MFD_CLOEXEC */ | EAL_MFD_HUGETLB | (shift << UInt32(EAL_MFD_HUGE_SHIFT))
-        let fd = eal_memfd_create(name, flags)
+        let fd = Sys.memfdCreate(name, flags)
         guard fd >= 0 else { throw Errno.current }
         return fd
     }
