@@ -34,10 +34,25 @@ enum SharedConfig {
         // primary unlinks its config (or someone removes the directory), and a lock on
         // the unlinked file would make a primary that the next one cannot see.
         for _ in 0..<100 {
-            let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
+            // Whether this call made the file: one it made and could not lock (the kernel
+            // out of lock records) is nobody's, and goes. One that was there is left.
+            var created = true
+            let fd: FileDescriptor
+            do {
+                fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o600)
+            } catch where error == .EEXIST {
+                created = false
+                do { fd = try FileDescriptor.open(path, O_RDWR) } catch where error == .ENOENT { continue }
+            }
             afterOpenHook?()
             let locked: Bool
-            do { locked = try fd.lock(exclusive: true) } catch { fd.close(); throw error }
+            do { locked = try fd.lock(exclusive: true) } catch {
+                // a primary that opened it meanwhile checks after locking that it is
+                // still the file at the path, as for a departing primary's
+                if created && fd.isFile(at: path) { _ = path.withCString { unlink($0) } }
+                fd.close()
+                throw error
+            }
             guard locked else {
                 fd.close()
                 if !quiet { ealLog(4, "Cannot create lock on '\(path)'. Is another primary process running?") }
