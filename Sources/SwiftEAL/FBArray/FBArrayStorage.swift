@@ -214,6 +214,17 @@ enum FBArray {
         }
     }
 
+    /// For the EAL's own arrays when it lets them go (cleanup, a failed init): destroyed
+    /// when possible, otherwise (another process maps it, or its lock could not be
+    /// taken) this process's mapping, descriptor and lock go all the same; the file
+    /// stays for its other users, and the primary's sweep of the runtime directory
+    /// removes it once nobody holds it.
+    static func destroyOrDetach(_ arr: UnsafeMutablePointer<rte_fbarray>) {
+        do throws(Errno) { try destroy(arr) } catch {
+            if error != .ENOENT { _ = try? detach(arr) }
+        }
+    }
+
     /// After rte_eal_cleanup the runtime directory is no longer this process's, and
     /// cleanup could not remove it while an array's file was in it: the last such
     /// array to go removes it (rmdir: only when empty).

@@ -60,6 +60,9 @@ enum InitSequence {
             return {
                 Runtime.directory = nil
                 copyRuntimeDir("")
+                // what the steps could not remove and nobody holds (an array whose lock
+                // failed at destroy), as the next primary's init would sweep it
+                if EALState.processType == RTE_PROC_PRIMARY { FBArray.removeUnusedFiles(inDirectory: dir) }
                 RuntimeDir.removeIfEmpty(dir, held: held)
             }
         }
