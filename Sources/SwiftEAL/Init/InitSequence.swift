@@ -53,18 +53,27 @@ enum InitSequence {
             }
         }
 
-        try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
+        // DPDK makes it while parsing the options: failing, init fails as for a bad
+        // option (EINVAL); with nothing to share (--no-shconf, --in-memory) it goes on
+        // without one.
+        do throws(Errno) {
             let (dir, held) = try RuntimeDir.create(prefix: config.filePrefix)
             Runtime.directory = dir
             copyRuntimeDir(dir)
-            return {
+            EALState.undo.append(("runtime directory", {
                 Runtime.directory = nil
                 copyRuntimeDir("")
                 // what the steps could not remove and nobody holds (an array whose lock
                 // failed at destroy), as the next primary's init would sweep it
                 if EALState.processType == RTE_PROC_PRIMARY { FBArray.removeUnusedFiles(inDirectory: dir) }
                 RuntimeDir.removeIfEmpty(dir, held: held)
-            }
+            }))
+        } catch where !Runtime.sharesConfig {
+            ealLog(5, "No DPDK runtime directory created")
+        } catch {
+            ealLog(4, "Cannot create runtime directory")
+            initAlert("Invalid 'command line' arguments.")
+            throw .EINVAL
         }
 
         try step("Cannot init config") { () throws(Errno) -> (() -> Void)? in
