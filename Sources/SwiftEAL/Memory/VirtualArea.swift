@@ -37,8 +37,15 @@ enum VirtualArea {
     }
 
     /// Puts the reservation back over pages that were mapped (replacing the mapping).
+    /// When the kernel cannot make the new mapping (ENOMEM), the pages are unmapped and
+    /// the range reserved anew: a page left mapped would stay allocated, in no list.
     static func restore(_ addr: UnsafeMutableRawPointer, length: Int) {
-        _ = Sys.mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
+        let p = Sys.mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
+        if p == addr { return }
+        munmap(addr, length)
+        if (try? reserve(exactly: addr, length: length)) == nil {
+            ealLog(4, "Cannot reserve [\(addr), +0x\(String(length, radix: 16))) again after unmapping its pages")
+        }
     }
 
     static func release(_ addr: UnsafeMutableRawPointer, length: Int) {
