@@ -173,7 +173,14 @@ extension PageFileTable {
             }
         }
         let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL)
-        guard (try? FBArray.flockNB(fd, LOCK_SH)) == true else {
+        let locked: Bool
+        do { locked = try FBArray.flockNB(fd, LOCK_SH) } catch {
+            // made here (O_EXCL) and never locked: nobody else's, and no page of it is used
+            _ = path.withCString { unlink($0) }
+            Glibc.close(fd)
+            throw error
+        }
+        guard locked else {
             Glibc.close(fd)
             throw .EBUSY
         }
