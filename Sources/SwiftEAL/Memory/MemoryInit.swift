@@ -272,6 +272,7 @@ enum MemoryInit {
                 pageFiles.withLock { $0.closeList(li) }
                 MemsegLists.destroy(index: li, in: mem)
             }
+            pageFiles.withLock { $0.retryDeferred(last: true) }
         }
     }
 }

@@ -92,6 +92,7 @@ enum PageMapper {
     private static func release(list li: Int, first: Int, count: Int, size: Int) {
         pageFiles.withLock { t in
             for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
+            t.retryDeferred()
         }
     }
 
@@ -105,6 +106,7 @@ enum PageMapper {
         VirtualArea.restore(base + first * size, length: count * size)
         pageFiles.withLock { t in
             for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
+            t.retryDeferred()
         }
         guard record else { return }
         for seg in first..<(first + count) {
