@@ -153,7 +153,7 @@ enum MemoryInit {
         if config.legacyMem && EALState.iovaMode == RTE_IOVA_PA && backing.kind != EAL_PAGES_FILE_PER_LIST
             && !backing.memfdPerList {
             for li in 0..<MemConfig.listCount where MemConfig.list(mem, li).pointee.base_va != nil {
-                LegacyLayout.sortByIOVA(list: li, in: mem)
+                try LegacyLayout.sortByIOVA(list: li, in: mem)
             }
         }
         MemoryPages.sizes = sizes.map(\.pageSize)
