@@ -2,10 +2,9 @@
  * The heaps and the memzone table are shared with secondary processes: a secondary
  * (fork + exec of this program) finds the primary's zone at the same address with the
  * same bytes, validates and frees blocks the primary allocated, allocates blocks and a
- * zone the primary then reads and frees; asked for more than the primary's memory holds,
- * it gets ENOMEM (a secondary cannot map pages yet). What waits for the multi-process
- * issue (rte_mp): a secondary asking the primary to grow the heap, and pages the primary
- * maps after the secondary attached; this test stays inside the primary's -m 16.
+ * zone the primary then reads and frees; beyond the primary's -m 16 the heap grows at its
+ * request (test_memory_mp shows the growth in every process), and asked for more than
+ * the machine has it gets ENOMEM with nothing half done.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -76,11 +75,22 @@ static int secondary(int argc, char **argv)
 	CHECK(zs != NULL);
 	if (zs)
 		fill(zs->addr, zs->len, 11);
-	/* more than the primary's memory holds: ENOMEM, nothing half done */
+	/* beyond the primary's -m 16: the primary maps more for us */
+	const struct rte_memzone *grown = rte_memzone_reserve("grown", 64 << 20, SOCKET_ID_ANY, 0);
+	CHECK(grown != NULL);
+	if (grown) {
+		fill(grown->addr, grown->len, 12);
+		CHECK(holds(grown->addr, grown->len, 12));
+		CHECK_EQ(rte_memzone_free(grown), 0);
+	}
+	void *big = rte_malloc(NULL, 64 << 20, 0);
+	CHECK(big != NULL);
+	rte_free(big);
+	/* more than the machine has: ENOMEM, nothing half done */
 	rte_errno = 0;
-	CHECK(rte_memzone_reserve("too_big", 64 << 20, SOCKET_ID_ANY, 0) == NULL);
+	CHECK(rte_memzone_reserve("too_big", (size_t)64 << 30, SOCKET_ID_ANY, 0) == NULL);
 	CHECK_EQ(rte_errno, ENOMEM);
-	CHECK(rte_malloc(NULL, 64 << 20, 0) == NULL);
+	CHECK(rte_malloc(NULL, (size_t)64 << 30, 0) == NULL);
 	CHECK(rte_memzone_lookup("too_big") == NULL);
 	/* a name the primary holds */
 	rte_errno = 0;

@@ -11,6 +11,8 @@
  *    rte_eal_primary_proc_alive says 0;
  *  - a secondary with no primary (stale config, no config) fails init with a clear
  *    message and a non-zero exit, and a new primary then starts on the stale prefix;
+ *  - a primary alive but stuck in its init (config locked, no magic) makes a secondary
+ *    give up after its bound (SWIFTEAL_PRIMARY_WAIT_MS here, 60 s by default), clearly;
  *  - a primary that called rte_mp_disable refuses secondaries;
  *  - --no-shconf: no socket, no thread, DPDK's ENOTSUP answers;
  *  - the primary's cleanup removes the sockets of secondaries that died.
@@ -28,6 +30,7 @@
 #define PREFIX_NONE "test_mp_faults_none"
 #define PREFIX_DISABLED "test_mp_faults_d"
 #define PREFIX_NOSHCONF "test_mp_faults_n"
+#define PREFIX_STUCK "test_mp_faults_s"
 
 static int eal_start(char *prog, const char *prefix, const char *type, int noshconf)
 {
@@ -355,6 +358,31 @@ int main(int argc, char **argv)
 	CHECK_EQ(mp_spawn(&c, "try", PREFIX_ORPHAN, "primary", NULL), 0);
 	CHECK_EQ(mp_finish(&c), 0);
 	mp_discard(&c);
+
+	/* a primary stuck in its init: its config locked and sized, the magic never set */
+	char stuck[4200], stuck_cfg[4300];
+	snprintf(stuck, sizeof(stuck), "%s", dir);
+	char *slash = strrchr(stuck, '/');
+	if (slash)
+		snprintf(slash + 1, sizeof(stuck) - (size_t)(slash + 1 - stuck), "%s", PREFIX_STUCK);
+	snprintf(stuck_cfg, sizeof(stuck_cfg), "%s/config", stuck);
+	CHECK(mkdir(stuck, 0700) == 0 || errno == EEXIST);
+	int cfd = open(stuck_cfg, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(cfd >= 0);
+	struct flock wl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	CHECK(cfd >= 0 && ftruncate(cfd, 256 << 20) == 0 && fcntl(cfd, F_SETLK, &wl) == 0);
+	setenv("SWIFTEAL_PRIMARY_WAIT_MS", "300", 1);
+	dt = mp_now();
+	CHECK_EQ(mp_spawn(&c, "try", PREFIX_STUCK, "secondary", NULL), 0);
+	unsetenv("SWIFTEAL_PRIMARY_WAIT_MS");
+	CHECK(mp_finish(&c) != 0);
+	dt = mp_now() - dt;
+	CHECK(dt < 20);
+	CHECK(mp_output_has(&c, "has not finished its init after 300 ms"));
+	mp_discard(&c);
+	close(cfd);
+	unlink(stuck_cfg);
+	rmdir(stuck);
 
 	/* rte_mp_disable in the primary: secondaries are refused */
 	CHECK_EQ(mp_spawn(&p, "primary_disable", PREFIX_DISABLED, "primary", NULL), 0);

@@ -171,13 +171,28 @@ enum SharedConfig {
     }
 
     /// Sleeps until `ready` (the primary's init has got that far); fails if it dies first.
+    /// How long a secondary waits for a live primary to finish its init (DPDK waits for
+    /// ever: a primary stuck in its init would hang every secondary started after it).
+    /// SWIFTEAL_PRIMARY_WAIT_MS shortens it for tests.
+    static var primaryWaitNs: UInt64 {
+        if let v = getenv("SWIFTEAL_PRIMARY_WAIT_MS"), let ms = UInt64(String(cString: v)) { return ms * 1_000_000 }
+        return 60_000_000_000
+    }
+
     private static func waitForPrimary(_ fd: FileDescriptor, until ready: () -> Bool) throws(Errno) {
         var spins = 0
+        let start = monotonicNanoseconds(), bound = primaryWaitNs
         while !ready() {
             spins += 1
-            if spins % 1000 == 0 && lockHolder(fd) == nil {
-                ealLog(4, "The primary process is gone before finishing its init")
-                throw Errno.noConfig
+            if spins % 1000 == 0 {
+                if lockHolder(fd) == nil {
+                    ealLog(4, "The primary process is gone before finishing its init")
+                    throw Errno.noConfig
+                }
+                if monotonicNanoseconds() &- start > bound {
+                    ealLog(4, "The primary process has not finished its init after \(bound / 1_000_000) ms: giving up")
+                    throw Errno.noConfig
+                }
             }
             usleep(100)
         }

@@ -146,7 +146,14 @@ enum InitSequence {
             try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
                 try MemoryInit.initMemory(config)
             }
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryRequests.register()
+            }
         } else {
+            // the sync action first: no change of the primary's is missed after the snapshot
+            try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
+                try MemoryRequests.register()
+            }
             try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
                 try MemoryAttach.attach(config)
             }

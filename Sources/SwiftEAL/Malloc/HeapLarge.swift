@@ -7,10 +7,11 @@ import CSwiftEAL
 extension Heap {
     /// Whether this process may map more memory for the heap or unmap its free pages:
     /// the primary, for socket heaps when memory is dynamic (not --legacy-mem or
-    /// --no-huge: `resizable` is set at init). Secondaries will ask the primary once
-    /// multi-process lands.
+    /// --no-huge: `resizable` is set at init); secondaries too, by asking the primary over
+    /// rte_mp (MemoryRequests), when they can.
     var canResize: Bool {
-        p.pointee.resizable != 0 && eal_malloc_local_ptr().pointee.primary != 0
+        p.pointee.resizable != 0
+            && (eal_malloc_local_ptr().pointee.primary != 0 || MemoryRequests.registered.load(ordering: .relaxed))
     }
 
     /// A busy element for `req` from memory the heap already has, or nil.

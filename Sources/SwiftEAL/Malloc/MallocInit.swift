@@ -102,6 +102,9 @@ enum MallocInit {
         local.pointee.caches = nil
         local.pointee.fixed_len = 0
         guard local.pointee.primary != 0 else { return }
+        // secondaries still running keep the pages they mapped (their files stay until
+        // they are gone, for the next primary to reclaim): they are not asked to follow
+        MemoryRequests.unregister()
         for l in 0..<Int(RTE_MAX_LCORE) {
             let cache = eal_malloc_cache_at(s, UInt32(l))
             if cache.pointee.heap >= 0 { LcoreCache.flushAll(cache) }

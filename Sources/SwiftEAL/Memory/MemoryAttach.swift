@@ -47,6 +47,10 @@ enum MemoryAttach {
             undo()
             throw error
         }
+        // the sizes the heaps may ask the primary for
+        var sizes = Set<Int>()
+        for li in attached { sizes.insert(Int(MemConfig.list(mem, li).pointee.page_sz)) }
+        MemoryPages.sizes = sizes.sorted(by: >)
         return undo
     }
 

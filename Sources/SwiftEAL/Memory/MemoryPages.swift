@@ -34,8 +34,13 @@ enum MemoryPages {
     /// list, and IOVA-contiguous when asked. Refused with ENOMEM when --socket-limit or a
     /// validator says no, when no list has room, or when the pages cannot be had.
     /// Fires RTE_MEM_EVENT_ALLOC once mapped (the hotplug lock still held).
+    /// In a secondary the primary does it (MemoryRequests), and every process maps them.
     static func allocate(count: Int, pageSize: Int, socket: Int32, iovaContiguous: Bool) throws(Errno) -> PageRun {
         guard count > 0, pageSize > 0 else { throw .EINVAL }
+        if !MPChannel.isPrimary {
+            return try MemoryRequests.askToGrow(count: count, pageSize: pageSize, socket: socket,
+                                                iovaContiguous: iovaContiguous)
+        }
         guard dynamic, let mem = MemConfig.mem else { throw .ENOMEM }
         let (length, ovf) = count.multipliedReportingOverflow(by: pageSize)
         guard !ovf else { throw .ENOMEM }
@@ -68,6 +73,13 @@ enum MemoryPages {
                     PageMapper.unmapPages(list: li, first: Int(first), count: count, in: mem)
                     throw .ENOMEM
                 }
+                guard MemoryRequests.syncSecondaries() else {
+                    // as DPDK: all processes have the pages, or none
+                    PageMapper.unmapPages(list: li, first: Int(first), count: count, in: mem, release: false)
+                    _ = MemoryRequests.syncSecondaries()
+                    PageMapper.unmapPages(list: li, first: Int(first), count: count, in: mem, record: false)
+                    throw .ENOMEM
+                }
                 MemoryEvents.notify(RTE_MEM_EVENT_ALLOC, run.base, run.length)
                 return run
             }
@@ -77,7 +89,10 @@ enum MemoryPages {
 
     /// Fires RTE_MEM_EVENT_FREE, then unmaps whole pages and gives them back to the
     /// kernel. `run` must be whole mapped pages of one list, none preallocated at init.
+    /// The secondaries unmap them before their files go (a file a secondary still holds
+    /// could not be removed). In a secondary the primary does it (MemoryRequests).
     static func free(_ run: PageRun) throws(Errno) {
+        if !MPChannel.isPrimary { return try MemoryRequests.askToFree(run) }
         guard let mem = MemConfig.mem, dynamic else { throw .ENOTSUP }
         try MemConfig.withWriteLock { () throws(Errno) in
             guard let li = MemsegLists.index(of: run.base, in: mem) else { throw .EINVAL }
@@ -92,7 +107,9 @@ enum MemoryPages {
                       MemsegLists.segment(msl, seg).pointee.flags & memsegFlagDoNotFree == 0 else { throw .EINVAL }
             }
             MemoryEvents.notify(RTE_MEM_EVENT_FREE, run.base, run.length)
-            PageMapper.unmapPages(list: li, first: first, count: count, in: mem)
+            PageMapper.unmapPages(list: li, first: first, count: count, in: mem, release: false)
+            _ = MemoryRequests.syncSecondaries()
+            PageMapper.unmapPages(list: li, first: first, count: count, in: mem, record: false)
         }
     }
 

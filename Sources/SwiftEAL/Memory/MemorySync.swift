@@ -29,23 +29,31 @@ enum MemorySync {
         state.withLock { $0[li] = ListState() }
     }
 
-    /// Maps and unmaps what changed in the primary's lists. Takes the hotplug lock for
-    /// reading (the primary changes lists under the write lock, so this sees a whole
-    /// change or none). Events fire after the lock is released, in order.
-    static func syncWithPrimary() throws(Errno) {
+    /// One follow at a time in this process (rte_mp_handle's, and a thread's after its
+    /// own request).
+    private static let serial = Mutex(0)
+
+    /// Maps and unmaps what changed in the primary's lists. The primary changes lists
+    /// under the hotplug write lock: when it asks this process to follow it still holds
+    /// it (`underPrimaryLock`), otherwise this takes the lock for reading, so either way a
+    /// whole change or none is seen. Events fire after the lists are walked, in order.
+    static func follow(underPrimaryLock: Bool) throws(Errno) {
         guard let mem = MemConfig.mem else { return }
-        var events: [(rte_mem_event, UnsafeMutableRawPointer, Int)] = []
-        try MemConfig.withReadLock { () throws(Errno) in
-            for li in 0..<MemConfig.listCount where LocalLists.contains(li) {
-                let msl = MemConfig.list(mem, li)
-                guard msl.pointee.base_va != nil, msl.pointee.external == 0 else { continue }
-                let version = msl.pointee.version
-                let known = state.withLock { $0[li] }
-                if known.version == version && !known.mapped.isEmpty { continue }
-                try syncList(li, msl, known, &events)
+        try serial.withLock { (_: inout Int) throws(Errno) in
+            var events: [(rte_mem_event, UnsafeMutableRawPointer, Int)] = []
+            let walk = { () throws(Errno) in
+                for li in 0..<MemConfig.listCount where LocalLists.contains(li) {
+                    let msl = MemConfig.list(mem, li)
+                    guard msl.pointee.base_va != nil, msl.pointee.external == 0 else { continue }
+                    let version = msl.pointee.version
+                    let known = state.withLock { $0[li] }
+                    if known.version == version && !known.mapped.isEmpty { continue }
+                    try syncList(li, msl, known, &events)
+                }
             }
+            if underPrimaryLock { try walk() } else { try MemConfig.withReadLock(walk) }
+            for (event, addr, len) in coalesced(events) { MemoryEvents.notify(event, addr, len) }
         }
-        for (event, addr, len) in coalesced(events) { MemoryEvents.notify(event, addr, len) }
     }
 
     /// Neighbouring pages of one kind as one event, as the primary announced them.

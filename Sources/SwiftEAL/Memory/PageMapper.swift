@@ -97,16 +97,19 @@ enum PageMapper {
     }
 
     /// Unmaps segments first ..< first+count (the range stays reserved) and releases their
-    /// backing; with `record`, clears their entries and used bits.
+    /// backing (`release`); with `record`, clears their entries and used bits. The two
+    /// apart let secondaries unmap in between (the files stay until they have).
     static func unmapPages(list li: Int, first: Int, count: Int, in mem: UnsafeMutablePointer<eal_mem_config>,
-                           record: Bool = true) {
+                           record: Bool = true, release: Bool = true) {
         let msl = MemConfig.list(mem, li)
         let size = Int(msl.pointee.page_sz)
         let base = msl.pointee.base_va!
-        VirtualArea.restore(base + first * size, length: count * size)
-        pageFiles.withLock { t in
-            for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
-            t.retryDeferred()
+        if release {
+            VirtualArea.restore(base + first * size, length: count * size)
+            pageFiles.withLock { t in
+                for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
+                t.retryDeferred()
+            }
         }
         guard record else { return }
         for seg in first..<(first + count) {
