@@ -565,6 +565,19 @@ static void show(const struct outcome *o, const char *label)
 	printf("---- %s (exit %d) ----\n%s----\n", label, o->status, o->out);
 }
 
+/* free_hugepages back at `before` (-1: not asked). The machine's pool is shared: others
+ * may hold pages a moment. */
+static int pool_back(long before)
+{
+	for (int i = 0; before >= 0 && free_hugepages() < before && i < 40; i++)
+		usleep(50000);
+	if (before >= 0 && free_hugepages() < before) {
+		printf("left behind: free_hugepages %ld, was %ld\n", free_hugepages(), before);
+		return 0;
+	}
+	return 1;
+}
+
 /* What a child left: the runtime dir, page files, pages; free_hugepages back. */
 static int left_behind(const char *prefix, const char *hugedir, long free_before, int as_nobody)
 {
@@ -587,14 +600,7 @@ static int left_behind(const char *prefix, const char *hugedir, long free_before
 		printf("left behind: %ld hugepages in use on %s\n", mount_used(hugedir), hugedir);
 		bad++;
 	}
-	/* the machine's pool is shared: others may hold pages a moment */
-	for (int i = 0; free_before >= 0 && free_hugepages() < free_before && i < 40; i++)
-		usleep(50000);
-	if (free_before >= 0 && free_hugepages() < free_before) {
-		printf("left behind: free_hugepages %ld, was %ld\n", free_hugepages(), free_before);
-		bad++;
-	}
-	return bad;
+	return bad + !pool_back(free_before);
 }
 
 /* ------------------------------------------------------------------------------------
@@ -652,7 +658,6 @@ static int run_case(const struct scenario *s, const char *kind, int n, int t)
 	char fault[64], label[128];
 	snprintf(fault, sizeof(fault), "%s:%d", kind, n);
 	snprintf(label, sizeof(label), "%s %s", s->name, fault);
-	long before = have_huge ? free_hugepages() : -1;
 	struct outcome o;
 	run_child(&o, fault, kind, 0, s->prefix, s->huge ? hugedir : NULL, s->eal, 20);
 	int ok = o.status == 0 && o.failed == 0 && o.passed > 0;
@@ -686,7 +691,7 @@ static int run_case(const struct scenario *s, const char *kind, int n, int t)
 			printf("left behind: %d files in %s, were %d\n", count_entries(dir), dir, s->entries);
 			ok = 0;
 		}
-	} else if (left_behind(s->prefix, s->huge ? hugedir : NULL, before, 0)) {
+	} else if (left_behind(s->prefix, s->huge ? hugedir : NULL, -1, 0)) {
 		ok = 0;
 	}
 	CHECK(ok);
@@ -737,6 +742,9 @@ static int traced_calls(const char *out, const char *kind, struct call *calls, i
  * the first call of each site in each phase (every site, each context it is reached in). */
 static void walk(const struct scenario *s, const char *const *kinds, const char *only)
 {
+	/* each case is checked on the private mount's own page count, exact; the machine's
+	 * free_hugepages (others use the pool meanwhile) once the whole walk is done */
+	long free_before = have_huge ? free_hugepages() : -1;
 	struct outcome tr;
 	run_child(&tr, "trace", NULL, 0, s->prefix, s->huge ? hugedir : NULL, s->eal, 20);
 	int ok = tr.status == 0 && tr.failed == 0 && tr.passed > 0;
@@ -774,6 +782,7 @@ static void walk(const struct scenario *s, const char *const *kinds, const char 
 		}
 	}
 	free(tr.out);
+	CHECK(pool_back(free_before));
 }
 
 /* A primary holding `prefix` for secondaries: its pid, its stdin (closing it ends it). */
