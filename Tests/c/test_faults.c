@@ -565,17 +565,45 @@ static void show(const struct outcome *o, const char *label)
 	printf("---- %s (exit %d) ----\n%s----\n", label, o->status, o->out);
 }
 
-/* free_hugepages back at `before` (-1: not asked). The machine's pool is shared: others
- * may hold pages a moment. */
+static char hugedir[64], tinydir[64];
+
+/* Files of this test (prefix tf_) on every hugetlbfs mount it can see. */
+static int files_of_ours(void)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char dev[256], dir[512], type[64];
+	int n = 0;
+	while (f && fscanf(f, "%255s %511s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (strcmp(type, "hugetlbfs") != 0)
+			continue;
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d)) != NULL)
+			n += strncmp(e->d_name, "tf_", 3) == 0;
+		if (d)
+			closedir(d);
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* free_hugepages back at `before` (-1: not asked), once no child of this test runs. The
+ * pool is the machine's and others take pages from it meanwhile: what stays missing must
+ * not be this test's, that is no file of its on any hugetlbfs mount (its children's
+ * memfd pages went with them) and no page in use on its own mounts. */
 static int pool_back(long before)
 {
 	for (int i = 0; before >= 0 && free_hugepages() < before && i < 40; i++)
 		usleep(50000);
-	if (before >= 0 && free_hugepages() < before) {
-		printf("left behind: free_hugepages %ld, was %ld\n", free_hugepages(), before);
-		return 0;
-	}
-	return 1;
+	long now_free = free_hugepages();
+	if (before < 0 || now_free >= before)
+		return 1;
+	int files = files_of_ours();
+	long used = (hugedir[0] ? mount_used(hugedir) : 0) + (tinydir[0] ? mount_used(tinydir) : 0);
+	printf("free_hugepages %ld, was %ld: %s (%d files of this test on hugetlbfs mounts, %ld pages on its own)\n",
+	       now_free, before, files || used ? "left behind" : "other processes' pages", files, used);
+	return files == 0 && used == 0;
 }
 
 /* What a child left: the runtime dir, page files, pages; free_hugepages back. */
@@ -616,7 +644,6 @@ struct scenario {
 	int entries;
 };
 
-static char hugedir[64], tinydir[64];
 static int have_huge;
 #define MAX_SITES 96
 static struct {
@@ -742,9 +769,6 @@ static int traced_calls(const char *out, const char *kind, struct call *calls, i
  * the first call of each site in each phase (every site, each context it is reached in). */
 static void walk(const struct scenario *s, const char *const *kinds, const char *only)
 {
-	/* each case is checked on the private mount's own page count, exact; the machine's
-	 * free_hugepages (others use the pool meanwhile) once the whole walk is done */
-	long free_before = have_huge ? free_hugepages() : -1;
 	struct outcome tr;
 	run_child(&tr, "trace", NULL, 0, s->prefix, s->huge ? hugedir : NULL, s->eal, 20);
 	int ok = tr.status == 0 && tr.failed == 0 && tr.passed > 0;
@@ -782,7 +806,6 @@ static void walk(const struct scenario *s, const char *const *kinds, const char 
 		}
 	}
 	free(tr.out);
-	CHECK(pool_back(free_before));
 }
 
 /* A primary holding `prefix` for secondaries: its pid, its stdin (closing it ends it). */
@@ -836,6 +859,7 @@ static void walk_secondary(const char *const *kinds, const char *only)
 {
 	const char *prim[] = { "-l", "0", "--no-pci", "--huge-dir", hugedir, "-m", "32", "--file-prefix", "tf_sec", NULL };
 	const char *sec[] = { "-l", "1", "--no-pci", "--proc-type=secondary", "--file-prefix", "tf_sec", NULL };
+	long before = free_hugepages();
 	int go;
 	pid_t pid = start_primary(prim, &go);
 	CHECK(pid > 0);
@@ -849,7 +873,7 @@ static void walk_secondary(const char *const *kinds, const char *only)
 	CHECK_EQ(count_entries(dir), entries); /* no socket or file of a secondary left */
 	CHECK(kill(pid, 0) == 0);
 	CHECK_EQ(stop_primary(pid, go), 0);
-	CHECK_EQ(left_behind("tf_sec", hugedir, -1, 0), 0);
+	CHECK_EQ(left_behind("tf_sec", hugedir, before, 0), 0);
 }
 
 /* ------------------------------------------------------------------------------------
@@ -1050,7 +1074,11 @@ int main(int argc, char **argv)
 			continue;
 		if (only && strncmp(only, all[i].name, strlen(all[i].name)) != 0)
 			continue;
+		/* each case is judged on the private mount's exact page count; the machine's
+		 * free_hugepages once the walk is done */
+		long before = have_huge ? free_hugepages() : -1;
 		walk(&all[i], full || only ? every : all[i].kinds, only);
+		CHECK(pool_back(before));
 	}
 	if (have_huge && (!only || strncmp(only, "second", 6) == 0))
 		walk_secondary(every, only);
