@@ -16,6 +16,10 @@ command -v python3 > /dev/null 2>&1 || need+=(python3)
 command -v babeltrace > /dev/null 2>&1 || need+=(babeltrace)
 # Tests/compat runs Debian's dpdk-test and dpdk-testpmd on SwiftEAL (and DPDK's drivers)
 command -v dpdk-test > /dev/null 2>&1 || need+=(dpdk-dev)
+# test_telemetry lists a SwiftEAL process's memzones and heaps with DPDK's own client
+# (Debian puts dpdk-telemetry.py in dpdk-dev; rte_eal_init loads librte_telemetry.so.23,
+# which libdpdk-dev brings)
+command -v dpdk-telemetry.py > /dev/null 2>&1 || need+=(dpdk-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "missing packages: ${need[*]} (run as root, or apt-get install them)" >&2

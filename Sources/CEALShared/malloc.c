@@ -3,6 +3,7 @@
 #include "eal_malloc.h"
 
 struct eal_malloc_local eal_malloc_local;
+__attribute__((visibility("hidden"))) __thread int32_t eal_malloc_journal_tls = -1;
 
 _Static_assert(sizeof(struct eal_heap_tag) == 16, "the tag is the 16 bytes before data");
 _Static_assert(sizeof(struct eal_heap_elem) == 64, "a large element's header is one line");

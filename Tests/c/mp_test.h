@@ -99,6 +99,13 @@ static inline void mp_go(struct mp_child *c)
 		CHECK(0);
 }
 
+/* Sends the waiting child a command byte. */
+static inline void mp_go_byte(struct mp_child *c, char b)
+{
+	if (write(c->go, &b, 1) != 1)
+		CHECK(0);
+}
+
 /* Ends the child's wait (EOF), reaps it, adds its "N passed, N failed" to ours and
  * returns its exit status (128 + signal when killed). Prints its output on failure. */
 static inline int mp_finish(struct mp_child *c)

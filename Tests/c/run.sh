@@ -7,8 +7,9 @@
 #             to libswifteal.so; the two outputs (stdout) and exit codes must be
 #             identical, except the lines Tests/c/<name>.known documents (each with its
 #             reason; an entry no difference needs fails): one result per program.
-#   preload_*.c  built against DPDK's headers and linked to DPDK's librte_eal, run with
-#             LD_PRELOAD=libswifteal.so; self-checking, counted with test_*.c's checks.
+#   preload_*.c  built against DPDK's headers and linked to DPDK's librte_eal (and the
+#             DPDK libraries preload_NAME.libs names), run with LD_PRELOAD=libswifteal.so;
+#             self-checking, counted with test_*.c's checks.
 #   abi_*.c   built against include/ and against DPDK's headers; outputs must match:
 #             one result per program.
 #   Tests/abi the generated ABI comparison: one result per header both sets ship (what
@@ -63,8 +64,10 @@ fi
 
 # Runs a built self-checking program and adds its counts.
 run_counted() {
-	local bin=$1 label=$2 log=$out/$2.log
-	timeout "$timeout_s" "${isolate[@]}" "$bin" > "$log" 2>&1
+	local bin=$1 label=$2 log=$out/$2.log t=$timeout_s
+	# a program that needs longer says so in NAME.timeout (seconds)
+	[ -e "$src_dir/${label%.*}.timeout" ] && [ -z "${CTEST_TIMEOUT:-}" ] && t=$(cat "$src_dir/${label%.*}.timeout")
+	timeout "$t" "${isolate[@]}" "$bin" > "$log" 2>&1
 	local rc=$?
 	local line
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -150,7 +153,10 @@ for src in "$src_dir"/preload_*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -n "$filter" ] && [[ "$name" != *$filter* ]] && continue
-	build test "$name" $common $dpdk_cflags "$src" -o "$out/$name" $dpdk_libs -ldl || continue
+	# NAME.libs: DPDK libraries the program links besides librte_eal (one line)
+	extra=()
+	[ -e "${src%.c}.libs" ] && read -r -a extra < "${src%.c}.libs"
+	build test "$name" $common $dpdk_cflags "$src" -o "$out/$name" "${extra[@]}" $dpdk_libs -ldl || continue
 	LD_PRELOAD=$lib/libswifteal.so run_counted "$out/$name" "$name"
 done
 

@@ -1,7 +1,8 @@
 /*
  * rte_eal_init / rte_eal_cleanup as a user sees them: the consumed count and argv,
  * a second call, bad options (each in a child process), a second primary with the
- * same prefix, a restart after cleanup, the runtime directory and config file modes.
+ * same prefix, a restart after cleanup, the runtime directory and config file modes,
+ * the config on the lowest free descriptor (as DPDK's).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -260,6 +261,11 @@ static void in_process(void)
 	CHECK_EQ(rte_eal_process_type(), RTE_PROC_PRIMARY);
 	CHECK(strcmp(rte_eal_get_runtime_dir(), "") == 0);
 
+	/* the lowest free descriptor goes to the config file, as in DPDK: dpdk-test's
+	 * eal_flags tests take the running prefix from fd 3's path */
+	int lowest = dup(0);
+	close(lowest);
+
 	int ret = rte_eal_init(argc, argv);
 	CHECK_EQ(ret, 10);
 	CHECK(ret >= 0 && strcmp(argv[ret], self) == 0); /* program name stored at argv[ret] */
@@ -282,6 +288,13 @@ static void in_process(void)
 	char cfg[512];
 	snprintf(cfg, sizeof(cfg), "%s/config", dir);
 	CHECK(stat(cfg, &st) == 0 && (st.st_mode & 0777) == 0600);
+	char link[64], target[512] = "";
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", lowest);
+	/* (/proc shows the path resolved: /var/run is often a link to /run) */
+	CHECK(readlink(link, target, sizeof(target) - 1) > 0 &&
+	      strlen(target) >= 20 && strcmp(target + strlen(target) - 20, "/dpdk/ti_main/config") == 0);
+	if (strstr(target, "/dpdk/ti_main/config") == NULL)
+		printf("fd %d is %s, not the config\n", lowest, target);
 	CHECK_EQ(rte_eal_primary_proc_alive(cfg), 0); /* ourselves: not "another" primary */
 	CHECK_EQ(rte_eal_primary_proc_alive(NULL), 0);
 	/* asking must not have dropped our lock on the config (closing any descriptor of a

@@ -10,7 +10,8 @@
 #   preload         two autotests with LD_PRELOAD=libswifteal.so over DPDK's own
 #                   librte_eal: DPDK's libraries call SwiftEAL from their constructors
 #                   before SwiftEAL's own constructors have run
-#   testpmd         dpdk-testpmd on two net_null vdevs forwards for 3 s and exits cleanly
+#   testpmd         dpdk-testpmd on two net_null vdevs forwards for 3 s and exits cleanly;
+#                   meanwhile DPDK's dpdk-telemetry.py lists its heaps, memzones and ports
 # When the library lacks symbols dpdk-test binds, nothing can run: the parts wait (named,
 # not counted), as an example waits for a subsystem.
 # Usage: Tests/compat/run.sh [name-filter]. Ends with "compat: N passed, N failed".
@@ -71,7 +72,12 @@ fi
 # 5. testpmd forwarding between two null devices
 if [ -z "$filter" ] || [[ testpmd == *$filter* ]]; then
 	prefix=compat_testpmd_$$
-	(sleep 3; echo) | LD_LIBRARY_PATH=$compat timeout 60 dpdk-testpmd -l 0-1 --no-pci \
+	# while it forwards, DPDK's dpdk-telemetry.py asks it (SwiftEAL's telemetry) for its
+	# heaps, memzones and ports
+	printf '/eal/heap_list\n/eal/heap_info,0\n/eal/memzone_list\n/ethdev/list\n' > "$out/testpmd-telemetry.in"
+	(sleep 2; timeout 20 python3 "$(command -v dpdk-telemetry.py)" -f "$prefix" < "$out/testpmd-telemetry.in" \
+		> "$out/testpmd-telemetry.log" 2>&1; sleep 1; echo) |
+		LD_LIBRARY_PATH=$compat timeout 60 dpdk-testpmd -l 0-1 --no-pci \
 		--vdev=net_null0 --vdev=net_null1 --file-prefix "$prefix" -- --total-num-mbufs=2048 \
 		> "$out/testpmd.log" 2>&1
 	rc=$?
@@ -81,6 +87,13 @@ if [ -z "$filter" ] || [[ testpmd == *$filter* ]]; then
 		ok "testpmd (net_null0 <-> net_null1, $fwd packets forwarded on the last port)"
 	else
 		ko testpmd "exit $rc"; tail -n 15 "$out/testpmd.log" | sed 's/^/    /'
+	fi
+	t=$out/testpmd-telemetry.log
+	if grep -q '^{"/eal/heap_list": \[0' "$t" && grep -q '"Name": "socket_0", "Heap_size": [1-9]' "$t" &&
+	   grep -q '^{"/eal/memzone_list": \[0, ' "$t" && grep -q '^{"/ethdev/list": \[0, 1\]}' "$t"; then
+		ok "testpmd telemetry (dpdk-telemetry.py lists its heaps, $(grep -o '"/eal/memzone_list": \[[^]]*' "$t" | tr -cd , | wc -c | awk '{print $1 + 1}') memzones and both ports)"
+	else
+		ko "testpmd telemetry" "see $t"; sed 's/^/    /' "$t" | head -n 10
 	fi
 fi
 echo "compat: $passed passed, $failed failed"

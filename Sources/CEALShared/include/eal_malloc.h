@@ -175,6 +175,43 @@ struct eal_malloc_region {
 	uint32_t reserved;
 };
 
+/*
+ * A secondary process can be killed holding a heap or size-class lock, half way through
+ * a change. Each of its threads that takes one keeps a journal here first: the locks it
+ * is about to hold, the heap's head and arenas and the class as they were, and every
+ * 64-byte line of heap memory (element headers, slab headers, blocks) before its first
+ * change. A process waiting on a lock whose owner is dead puts the lines back, which
+ * undoes the unfinished change, and frees the locks. A commit (releasing a lock) empties
+ * the journal. The primary keeps none: without it the heaps are gone anyway.
+ */
+#define EAL_MALLOC_JOURNALS 32
+#define EAL_MALLOC_JOURNAL_LINES 64
+#define EAL_MALLOC_JOURNAL_HELD 4
+#define EAL_LOCK_PRIMARY 1           /* lock word of an owner without a journal */
+#define EAL_LOCK_JOURNAL_BASE 2      /* lock word of journal i's owner: i + this */
+
+struct eal_journal_line {
+	uint64_t addr;
+	uint64_t bytes[8];
+};
+
+struct eal_malloc_journal {
+	int32_t pid;                    /* owner process; 0 free; -1 being recovered */
+	int32_t heap;                   /* heap whose head is saved, -1 none */
+	int32_t cls_heap;               /* heap and class of the saved class, -1 none */
+	int32_t cls;
+	uint32_t nlines;
+	uint32_t nheld;
+	uint32_t overflow;              /* more lines than fit: recovery cannot undo */
+	uint32_t reserved;
+	uint64_t held[EAL_MALLOC_JOURNAL_HELD];   /* lock words, recorded before taking them */
+	uint64_t head[24];              /* the heap's bytes before its arenas */
+	struct eal_heap_arena arena[EAL_HEAP_ARENAS];
+	struct eal_heap_class cls_saved;
+	struct eal_journal_line line[EAL_MALLOC_JOURNAL_LINES];
+};
+_Static_assert(__builtin_offsetof(struct eal_heap, arena) <= 24 * 8, "eal_malloc_journal.head too small");
+
 struct eal_malloc_shared {
 	rte_rwlock_t heaps_lock;        /* creating/destroying heaps and regions */
 	rte_spinlock_t slots_lock;      /* the slot table (taken under a heap's lock) */
@@ -185,6 +222,7 @@ struct eal_malloc_shared {
 	struct eal_memzone_shared memzone;
 	struct eal_lcore_cache cache[RTE_MAX_LCORE];
 	struct eal_heap heaps[RTE_MAX_HEAPS];
+	struct eal_malloc_journal journal[EAL_MALLOC_JOURNALS];
 };
 
 /* This process's view: what the fast path reads, in C storage (no Swift globals). */
@@ -197,6 +235,7 @@ struct eal_malloc_local {
 	 * rte_free need not ask the memory subsystem about a pointer inside it. */
 	uintptr_t fixed_lo;
 	uintptr_t fixed_len;
+	uint32_t journaling;               /* a secondary: lock owners keep journals */
 };
 
 extern struct eal_malloc_local eal_malloc_local;
@@ -218,6 +257,33 @@ static inline struct eal_heap_slab *_Nullable *eal_heap_class_partial(struct eal
 static inline struct eal_heap_arena *eal_heap_arena_at(struct eal_heap *h, unsigned int i) { return &h->arena[i]; }
 static inline struct eal_heap_elem *_Nullable *eal_heap_list_at(struct eal_heap_arena *a, unsigned int i) { return &a->list[i]; }
 static inline uint8_t *eal_heap_sl_at(struct eal_heap_arena *a, unsigned int i) { return &a->sl_bitmap[i]; }
+static inline struct eal_malloc_journal *eal_malloc_journal_at(struct eal_malloc_shared *s, unsigned int i) { return &s->journal[i]; }
+static inline struct eal_journal_line *eal_journal_line_at(struct eal_malloc_journal *j, unsigned int i) { return &j->line[i]; }
+static inline struct eal_heap_arena *eal_journal_arena_at(struct eal_malloc_journal *j, unsigned int i) { return &j->arena[i]; }
+
+/* This thread's journal (index), -1 before it needs one. */
+extern __thread int32_t eal_malloc_journal_tls;
+static inline int32_t *eal_malloc_journal_slot(void) { return &eal_malloc_journal_tls; }
+
+/* Owner-tagged spinlocks on the heaps' rte_spinlock_t words. */
+static inline int eal_lock_try(rte_spinlock_t *l, int32_t token)
+{
+	int32_t expected = 0;
+	return __atomic_compare_exchange_n((int32_t *)&l->locked, &expected, token, 0,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+static inline int eal_lock_swap(rte_spinlock_t *l, int32_t from, int32_t to)
+{
+	return __atomic_compare_exchange_n((int32_t *)&l->locked, &from, to, 0,
+					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+static inline int32_t eal_lock_word(rte_spinlock_t *l) { return __atomic_load_n((int32_t *)&l->locked, __ATOMIC_RELAXED); }
+static inline void eal_lock_release(rte_spinlock_t *l) { __atomic_store_n((int32_t *)&l->locked, 0, __ATOMIC_RELEASE); }
+static inline void eal_store_release_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline int32_t eal_cas_i32(int32_t *p, int32_t from, int32_t to)
+{
+	return __atomic_compare_exchange_n(p, &from, to, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
 
 
 

@@ -14,10 +14,12 @@ enum rte_mem_prot {
 	RTE_PROT_EXECUTE = 1 << 2,
 };
 
+/* DPDK's values: its libraries pass them compiled in (rte_mempool_populate_anon maps
+ * with SHARED | ANONYMOUS = 3). */
 enum rte_map_flags {
 	RTE_MAP_SHARED = 1 << 0,
-	RTE_MAP_PRIVATE = 1 << 1,
-	RTE_MAP_ANONYMOUS = 1 << 2,
+	RTE_MAP_ANONYMOUS = 1 << 1,
+	RTE_MAP_PRIVATE = 1 << 2,
 	RTE_MAP_FORCE_ADDRESS = 1 << 3,
 };
 

@@ -24,6 +24,14 @@ enum RuntimeDir {
     /// which `removeIfEmpty` takes back: while it is open the directory's inode cannot
     /// be reused by another one made at the same path, so it recognises this one.
     static func create(prefix: ByteString) throws(Errno) -> (path: ByteString, held: FileDescriptor) {
+        let dir = try make(prefix: prefix)
+        return (dir, try hold(dir))
+    }
+
+    /// `create` without the descriptor: the checks and the directories. rte_eal_init
+    /// opens the config file before it holds the directory (`hold`), as DPDK's
+    /// descriptors go: dpdk-test's eal_flags tests read the prefix from fd 3's path.
+    static func make(prefix: ByteString) throws(Errno) -> ByteString {
         let parent = base()
         if let up = parent.bytes.lastIndex(of: UInt8(ascii: "/")), up > 0 {
             try makeDirectory(ByteString(bytes: parent.bytes[..<up]))
@@ -31,8 +39,14 @@ enum RuntimeDir {
         try makeOwnDirectory(parent)
         let dir = parent + "/" + prefix
         try makeOwnDirectory(dir)
+        return dir
+    }
+
+    /// An open descriptor of directory `dir` for `removeIfEmpty`; when it cannot be
+    /// opened, the directory goes (only when empty) and the error is thrown.
+    static func hold(_ dir: ByteString) throws(Errno) -> FileDescriptor {
         do {
-            return (dir, try FileDescriptor.open(dir, O_RDONLY | O_DIRECTORY))
+            return try FileDescriptor.open(dir, O_RDONLY | O_DIRECTORY)
         } catch {
             _ = dir.withCString { rmdir($0) } // as cleanup would: only when empty
             throw error

@@ -21,6 +21,7 @@ public func rte_eal_init(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutab
     let programName = ByteString(cString: prog)
 
     OptionParser.logLevelPass(argc: argc, argv: argv)
+    Telemetry.saveArguments(argc, argv) // before parsing reorders argv, as DPDK's
     logDetectedCPUs()
     let parsed: OptionParser.Parsed
     switch OptionParser.parse(argc: argc, argv: argv, available: CPUDiscovery.available(),

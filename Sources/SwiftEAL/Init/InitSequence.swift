@@ -53,11 +53,15 @@ enum InitSequence {
             }
         }
 
+        // The directory is held open (RuntimeDir.removeIfEmpty) from just after the
+        // config step: the config takes the lowest free descriptor first, as in DPDK
+        // (dpdk-test's eal_flags tests take the prefix from fd 3's path).
         // DPDK makes it while parsing the options: failing, init fails as for a bad
         // option (EINVAL); with nothing to share (--no-shconf, --in-memory) it goes on
         // without one.
+        let heldDir = HeldDirectory()
         do throws(Errno) {
-            let (dir, held) = try RuntimeDir.create(prefix: config.filePrefix)
+            let dir = try RuntimeDir.make(prefix: config.filePrefix)
             Runtime.directory = dir
             copyRuntimeDir(dir)
             EALState.undo.append(("runtime directory", {
@@ -66,7 +70,11 @@ enum InitSequence {
                 // what the steps could not remove and nobody holds (an array whose lock
                 // failed at destroy), as the next primary's init would sweep it
                 if EALState.processType == RTE_PROC_PRIMARY { FBArray.removeUnusedFiles(inDirectory: dir) }
-                RuntimeDir.removeIfEmpty(dir, held: held)
+                if let held = heldDir.fd {
+                    RuntimeDir.removeIfEmpty(dir, held: held)
+                } else {
+                    _ = dir.withCString { rmdir($0) } // init failed before the hold: only when empty
+                }
             }))
         } catch where !Runtime.sharesConfig {
             ealLog(5, "No DPDK runtime directory created")
@@ -92,6 +100,10 @@ enum InitSequence {
             }
             EALState.shared = m
             return { SharedConfig.release(m); EALState.shared = nil }
+        }
+        try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
+            if let dir = Runtime.directory { heldDir.fd = try RuntimeDir.hold(dir) }
+            return nil
         }
 
         try step("Cannot init tail queues for objects") { () throws(Errno) -> (() -> Void)? in
@@ -224,6 +236,14 @@ enum InitSequence {
         // far (no service lcores: -ENOTSUP, not an error). No alert, as DPDK's.
         let started = rte_service_start_with_defaults()
         if started < 0 && started != -ENOTSUP { throw Errno(-started) }
+
+        // DPDK's telemetry (librte_telemetry.so.23, when present) with the EAL's
+        // commands, for a primary unless --no-telemetry (the last of --telemetry and
+        // --no-telemetry counts). Its undo runs first at cleanup: the commands stop
+        // reading the EAL's memory before it goes.
+        if type == RTE_PROC_PRIMARY && config.telemetry {
+            if let undo = try Telemetry.start() { EALState.undo.append(("telemetry", undo)) }
+        }
     }
 
     /// Runs one step; its returned undo (if any) joins the list. On failure logs the
@@ -240,6 +260,11 @@ enum InitSequence {
     static func initAlert(_ message: String) {
         fputs("EAL: FATAL: \(message)\n", stderr)
         ealLog(4, message)
+    }
+
+    /// The runtime directory's held descriptor, set a step after the directory's own.
+    private final class HeldDirectory {
+        var fd: FileDescriptor?
     }
 
     private static func copyRuntimeDir(_ dir: ByteString) {

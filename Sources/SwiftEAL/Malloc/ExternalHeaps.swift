@@ -158,6 +158,8 @@ enum ExternalHeaps {
         }
         heap.removeFree(whole)
         let below = whole.pointee.prev, above = whole.pointee.next
+        HeapJournal.save(below)
+        HeapJournal.save(above)
         if let below { below.pointee.next = above } else { heap.p.pointee.first = above }
         if let above { above.pointee.prev = below } else { heap.p.pointee.last = below }
         heap.p.pointee.total_size &-= UInt64(len)

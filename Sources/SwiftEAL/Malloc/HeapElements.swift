@@ -21,6 +21,7 @@ extension Heap {
     func writeFree(_ at: Int, size: Int, slot: Int, dynamic: Bool,
                    prev: ElemPtr?, next: ElemPtr?) -> ElemPtr {
         let e = ElemPtr.at(at)
+        HeapJournal.save(e)
         e.pointee.cookie = Tag.elemMagic ^ UInt64(UInt(bitPattern: at))
         e.pointee.prev = prev
         e.pointee.next = next
@@ -34,6 +35,8 @@ extension Heap {
 
     @inline(__always)
     func linkBetween(_ e: ElemPtr, _ prev: ElemPtr?, _ next: ElemPtr?) {
+        HeapJournal.save(prev)
+        HeapJournal.save(next)
         if let prev { prev.pointee.next = e } else { p.pointee.first = e }
         if let next { next.pointee.prev = e } else { p.pointee.last = e }
     }
@@ -91,6 +94,8 @@ extension Heap {
             pad = 0
         }
         let b = ElemPtr.at(hdr)
+        HeapJournal.save(b)
+        HeapJournal.save(fNext)
         b.pointee.cookie = Tag.elemMagic ^ UInt64(UInt(bitPattern: hdr))
         b.pointee.free_next = nil
         b.pointee.free_prev = nil
@@ -116,6 +121,7 @@ extension Heap {
     /// neighbours; returns the free element that now holds its bytes.
     @discardableResult
     func release(_ b: ElemPtr) -> ElemPtr {
+        HeapJournal.save(b)
         let w = b.tagWord
         let slot = Tag.cls(w), dynamic = Tag.isDynamic(w)
         var start = b.start
@@ -171,17 +177,12 @@ extension Heap {
         if e > b && e &- b < HeapLayout.minElem { b &-= pg }
         guard b > a else { return false }
         let below = f.pointee.prev, above = f.pointee.next
+        HeapJournal.save(below)
+        HeapJournal.save(above)
         removeFree(f)
-        let run = PageRun(base: HeapLayout.ptr(a), length: b &- a, pageSize: pg, socket: socket,
-                          list: memsegList(slot: slot))
-        do {
-            try MemoryPages.free(run)
-        } catch {
-            insertFree(f)
-            ealLog(4, "Could not give back \(b - a) bytes of heap memory: \(error)")
-            return false
-        }
-        // the header may have been in the pages that went: rebuild from what was read
+        // the heap lets go of [a, b) before the pages go: nothing in it points there
+        // (nor in a journal: a secondary killed after this is not undone into pages
+        // that are gone)
         var lo = below
         if a > s {
             let h = writeFree(s, size: a &- s, slot: slot, dynamic: true, prev: below, next: nil)
@@ -199,6 +200,19 @@ extension Heap {
         if let lo { lo.pointee.next = hi } else { p.pointee.first = hi }
         if let hi { hi.pointee.prev = lo } else { p.pointee.last = lo }
         p.pointee.total_size &-= UInt64(b &- a)
+        HeapJournal.commit()
+        let run = PageRun(base: HeapLayout.ptr(a), length: b &- a, pageSize: pg, socket: socket,
+                          list: memsegList(slot: slot))
+        do {
+            try MemoryPages.free(run)
+        } catch {
+            // a secondary whose request failed half way (the primary unmapped them here,
+            // then died or did not answer in time): the pages are gone all the same
+            guard MemoryPages.isMapped(run.base, length: run.length) else { return true }
+            ealLog(4, "Could not give back \(b - a) bytes of heap memory: \(error)")
+            addMemory(base: a, length: b &- a, slot: slot, dynamic: true)
+            return false
+        }
         return true
     }
 
@@ -209,6 +223,8 @@ extension Heap {
         let data = HeapLayout.addr(e.data)
         let cur = e.usable
         let slot = e.slot, dynamic = e.isDynamic
+        HeapJournal.save(e)
+        HeapJournal.save(e.pointee.next)
         if want <= cur {
             let cut = cur &- want
             guard cut >= HeapLayout.minElem else { return true }
@@ -228,6 +244,7 @@ extension Heap {
               Int(n.pointee.size) >= want &- cur else { return false }
         removeFree(n)
         let after = n.pointee.next
+        HeapJournal.save(after)
         let gained = Int(n.pointee.size)
         e.pointee.size &+= UInt64(gained)
         e.pointee.next = after

@@ -16,8 +16,8 @@ struct Heap {
         p = eal_malloc_heap_at(shared, UInt32(index))
     }
 
-    @inline(__always) func lock() { rte_spinlock_lock(&p.pointee.lock) }
-    @inline(__always) func unlock() { rte_spinlock_unlock(&p.pointee.lock) }
+    @inline(__always) func lock() { HeapJournal.lock(heap: self) }
+    @inline(__always) func unlock() { HeapJournal.unlock(heap: self) }
     @inline(__always) func withLock<T>(_ body: () -> T) -> T {
         lock()
         defer { unlock() }
@@ -58,6 +58,8 @@ extension Heap {
         let a = arena(e.isDynamic)
         let (fl, sl) = Heap.mapping(size)
         let head = listHead(a, fl, sl)
+        HeapJournal.save(e)
+        HeapJournal.save(head.pointee)
         e.pointee.free_prev = nil
         e.pointee.free_next = head.pointee
         head.pointee?.pointee.free_prev = e
@@ -73,6 +75,9 @@ extension Heap {
         let a = arena(e.isDynamic)
         let (fl, sl) = Heap.mapping(size)
         let head = listHead(a, fl, sl)
+        HeapJournal.save(e)
+        HeapJournal.save(e.pointee.free_next)
+        HeapJournal.save(e.pointee.free_prev)
         if let n = e.pointee.free_next { n.pointee.free_prev = e.pointee.free_prev }
         if let pr = e.pointee.free_prev { pr.pointee.free_next = e.pointee.free_next } else { head.pointee = e.pointee.free_next }
         e.pointee.free_next = nil

@@ -111,8 +111,8 @@ enum HeapSlots {
     /// slot of their own, so their memory never merges with anything else.
     static func find(_ s: UnsafeMutablePointer<eal_malloc_shared>, list: Int32, pageSize: Int,
                      external: Bool) -> Int? {
-        rte_spinlock_lock(&s.pointee.slots_lock)
-        defer { rte_spinlock_unlock(&s.pointee.slots_lock) }
+        HeapJournal.lock(plain: &s.pointee.slots_lock, s)
+        defer { HeapJournal.unlock(plain: &s.pointee.slots_lock, s) }
         let shift = UInt8(pageSize.trailingZeroBitCount)
         var free: Int? = nil
         for i in 0..<Int(EAL_MALLOC_MAX_SLOTS) {
@@ -133,8 +133,8 @@ enum HeapSlots {
     }
 
     static func release(_ s: UnsafeMutablePointer<eal_malloc_shared>, _ slot: Int) {
-        rte_spinlock_lock(&s.pointee.slots_lock)
-        defer { rte_spinlock_unlock(&s.pointee.slots_lock) }
+        HeapJournal.lock(plain: &s.pointee.slots_lock, s)
+        defer { HeapJournal.unlock(plain: &s.pointee.slots_lock, s) }
         eal_malloc_slot_at(s, UInt32(slot)).pointee = eal_malloc_slot()
     }
 }

@@ -121,6 +121,14 @@ enum HeapDump {
                 e = cur.pointee.next
             }
             heap.unlock()
+            // the heap's own consistency check (not in DPDK's dump): what a user who
+            // suspects corruption wants to see
+            let problems = heap.verify() + heap.verifySlabs()
+            if problems.isEmpty {
+                fputs("Heap check: sound\n", f)
+            } else {
+                fputs("Heap check: \(problems.count) problems: \(problems.prefix(8).joined(separator: "; "))\n", f)
+            }
         }
     }
 }

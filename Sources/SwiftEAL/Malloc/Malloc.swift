@@ -36,15 +36,21 @@ enum Malloc {
         return p
     }
 
-    /// From one heap, with its locks.
+    /// From one heap, with its locks. An external heap holds elements only: its memory is
+    /// the application's, often a few pages (a 64 KiB slab would not fit), and DPDK's
+    /// users expect its blocks to behave as DPDK's elements do (rte_realloc grows one in
+    /// place into the free space above it). A small request a slab cannot serve (no
+    /// room for a new slab) still gets an element when one fits.
     static func allocate(on heap: Heap, _ size: Int, align: Int) -> UnsafeMutableRawPointer? {
-        if size <= HeapLayout.smallMax && align <= 64 {
+        if size <= HeapLayout.smallMax && align <= 64 && !heap.isExternal {
             let hc = HeapClass(heap, SizeClass.of(size))
             hc.lock()
             let (b, _, _) = hc.take(1)
             hc.unlock()
-            if let b { LcoreCache.flip(b) }
-            return b
+            if let b {
+                LcoreCache.flip(b)
+                return b
+            }
         }
         let req = FitRequest(usable: HeapLayout.roundUp(size, 64), align: max(align, 64))
         heap.lock()

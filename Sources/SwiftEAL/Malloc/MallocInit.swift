@@ -16,6 +16,8 @@ enum MallocInit {
         local.pointee.shared = s
         local.pointee.caches = nil
         local.pointee.primary = EALState.processType == RTE_PROC_PRIMARY ? 1 : 0
+        // a secondary can be killed while it holds a heap lock: the others undo its change
+        local.pointee.journaling = local.pointee.primary == 0 ? 1 : 0
         local.pointee.any_socket = Runtime.config.noHuge ? 1 : 0
         return s
     }
@@ -25,6 +27,7 @@ enum MallocInit {
         let local = MallocState.local
         local.pointee.caches = nil
         local.pointee.fixed_len = 0
+        local.pointee.journaling = 0
         local.pointee.shared = nil
     }
 
@@ -101,7 +104,11 @@ enum MallocInit {
         guard let s = local.pointee.shared else { return }
         local.pointee.caches = nil
         local.pointee.fixed_len = 0
-        guard local.pointee.primary != 0 else { return }
+        guard local.pointee.primary != 0 else {
+            HeapJournal.releaseAll(s)
+            local.pointee.journaling = 0
+            return
+        }
         // secondaries still running keep the pages they mapped (their files stay until
         // they are gone, for the next primary to reclaim): they are not asked to follow
         MemoryRequests.unregister()

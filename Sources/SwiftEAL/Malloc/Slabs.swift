@@ -16,8 +16,8 @@ struct HeapClass {
         p = eal_heap_class_at(heap.p, UInt32(c))
     }
 
-    @inline(__always) func lock() { rte_spinlock_lock(&p.pointee.lock) }
-    @inline(__always) func unlock() { rte_spinlock_unlock(&p.pointee.lock) }
+    @inline(__always) func lock() { HeapJournal.lock(heapClass: self) }
+    @inline(__always) func unlock() { HeapJournal.unlock(heapClass: self) }
 
     /// Takes up to `want` blocks out of the slabs, tagged SMALL_FREE and linked through
     /// their first word (the last taken first). Blocks of a slab whose blocks bypass the
@@ -43,9 +43,12 @@ struct HeapClass {
             let state = EAL_HEAP_ST_SMALL_FREE | (nocache ? EAL_HEAP_ST_NOCACHE : 0)
             let limit = nocache ? 1 : want &- n
             var got = 0
+            HeapJournal.save(s)
             while got < limit {
                 let b: UnsafeMutableRawPointer
                 if let f = s.pointee.free {
+                    HeapJournal.save(f)
+                    HeapJournal.save(f - 64)
                     b = f
                     s.pointee.free = f.load(as: UnsafeMutableRawPointer?.self)
                     s.pointee.nfree &-= 1
@@ -80,6 +83,8 @@ struct HeapClass {
             MallocReport.corrupt(b, "slab header overwritten")
             return false
         }
+        HeapJournal.save(s)
+        HeapJournal.save(b)
         b.storeBytes(of: s.pointee.free, as: UnsafeMutableRawPointer?.self)
         s.pointee.free = b
         s.pointee.nfree &+= 1
@@ -106,6 +111,7 @@ struct HeapClass {
         unlinkPartial(s)
         p.pointee.capacity &-= UInt64(s.pointee.capacity)
         p.pointee.nslabs &-= 1
+        HeapJournal.save(s)
         s.pointee.cookie = 0
         let e = ElemPtr.of(data: UnsafeMutableRawPointer(s))
         heap.lock()
@@ -153,6 +159,8 @@ struct HeapClass {
 
     private func linkPartial(_ s: SlabPtr) {
         let head = partialHead(s)
+        HeapJournal.save(s)
+        HeapJournal.save(head.pointee)
         s.pointee.prev = nil
         s.pointee.next = head.pointee
         head.pointee?.pointee.prev = s
@@ -163,6 +171,9 @@ struct HeapClass {
     private func unlinkPartial(_ s: SlabPtr) {
         guard s.pointee.flags & UInt8(EAL_SLAB_PARTIAL) != 0 else { return }
         let head = partialHead(s)
+        HeapJournal.save(s)
+        HeapJournal.save(s.pointee.next)
+        HeapJournal.save(s.pointee.prev)
         if let n = s.pointee.next { n.pointee.prev = s.pointee.prev }
         if let pr = s.pointee.prev { pr.pointee.next = s.pointee.next } else { head.pointee = s.pointee.next }
         s.pointee.next = nil

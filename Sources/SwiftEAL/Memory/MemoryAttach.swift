@@ -25,10 +25,10 @@ enum MemoryAttach {
         pageFiles.withLock { $0 = PageFileTable(); $0.backing = backing }
         MemoryPages.dynamic = false
         var attached: [Int] = []
+        // no hotplug lock: what detach reads (a list's range) never changes once made,
+        // and a primary killed holding the lock must not keep a secondary from exiting
         let undo = {
-            MemConfig.withReadLock {
-                for li in attached.reversed() { detach(list: li, mem) }
-            }
+            for li in attached.reversed() { detach(list: li, mem) }
         }
         do throws(Errno) {
             try MemConfig.withReadLock { () throws(Errno) in

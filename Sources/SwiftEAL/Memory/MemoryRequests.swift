@@ -176,9 +176,9 @@ enum MemoryRequests {
             throw .ENOMEM
         }
         if answer.error != 0 { throw Errno(answer.error) }
-        // the primary had this process follow before it answered; a change it could
-        // not deliver (this socket was not listed yet) is picked up here
-        try MemorySync.follow(underPrimaryLock: false)
+        // the primary had this process follow (on rte_mp_handle) before it answered.
+        // Not again here: that would wait for the hotplug lock while holding the
+        // follower's own lock, which rte_mp_handle needs for the primary's next change
         return answer
     }
 }

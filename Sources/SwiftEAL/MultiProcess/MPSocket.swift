@@ -150,8 +150,10 @@ enum MPSocket {
         }
         if r >= 0 { return .sent }
         let e = Errno(Int32(-r))
-        if (e == .ECONNREFUSED && gone != .none) || (e == .ENOENT && gone == .refusedOrMissing) {
-            if e == .ECONNREFUSED { _ = address.withPath { unlink($0) } }
+        // a dead peer: ECONNREFUSED, or EPIPE through a socket connected to it before
+        let dead = e == .ECONNREFUSED || e == .EPIPE
+        if (dead && gone != .none) || (e == .ENOENT && gone == .refusedOrMissing) {
+            if dead { _ = address.withPath { unlink($0) } }
             return .gone
         }
         ealLog(4, "failed to send to (\(address.path)) due to \(e)")
