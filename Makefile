@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench clean stage
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench fuzz clean stage
 
 all: build
 
@@ -54,6 +54,12 @@ demo: deps
 
 check: deps
 	@scripts/check.sh
+
+# libFuzzer over the option parser, the value parsers, fbarray, malloc/memzone and rte_mp
+# decoding (Tests/fuzz/run.sh): a bounded run, three minutes by default after the build;
+# FUZZ_TIME=<seconds per target> or FUZZ_RUNS=<executions per target> for longer ones.
+fuzz: deps
+	@Tests/fuzz/run.sh
 
 bench: deps stage
 	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig bench/run.sh
