@@ -50,7 +50,7 @@ enum CoreList {
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         let syntax = "invalid coremask syntax"
         if digits.isEmpty { return .failure(OptionError("No lcores in coremask: [\(text)]", then: syntax)) }
-        guard digits.allSatisfy(\.isHexDigit) else {
+        guard digits.allSatisfy(\.isASCIIHexDigit) else {
             return .failure(OptionError("invalid characters in coremask: [\(text)]", then: syntax))
         }
         var ids: [Int] = []
