@@ -32,6 +32,15 @@ work=.build/fuzz
 targets=(options parsers fbarray malloc mp)
 mkdir -p "$work/logs"
 
+# As root, each target runs in a private mount namespace with its own /run/dpdk (as the C
+# suite's programs do): what the malloc target's EAL leaves there, even after a crash,
+# goes with the namespace.
+isolate=()
+if [ "$(id -u)" = 0 ] && mkdir -p /run/dpdk 2> /dev/null &&
+   unshare -m --propagation private sh -c 'mount -t tmpfs none /run/dpdk' 2> /dev/null; then
+	isolate=(unshare -m --propagation private sh -c 'mount -t tmpfs -o mode=0700 swifteal-fuzz /run/dpdk && exec "$@"' sh)
+fi
+
 build_flags=(--scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address)
 # the fuzz executables reach internal entry points: release needs testability too
 [ "$config" = release ] && build_flags+=(-c release -Xswiftc -enable-testing)
@@ -53,7 +62,7 @@ for t in "${targets[@]}"; do
 	# closed for the targets (glibc getopt and the EAL's messages), not for libFuzzer
 	export SWIFT_BACKTRACE=enable=no
 	if [ $smoke = 1 ]; then
-		nice "$bin" -close_fd_mask=2 "$seeds"/* > "$log" 2>&1
+		nice "${isolate[@]}" "$bin" -close_fd_mask=2 "$seeds"/* > "$log" 2>&1
 		rc=$?
 		n=$(ls "$seeds" | wc -l)
 		if [ $rc -eq 0 ]; then
@@ -68,7 +77,7 @@ for t in "${targets[@]}"; do
 	artifacts=$work/artifacts/$t
 	mkdir -p "$corpus" "$artifacts"
 	if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); else limit=(-max_total_time="${FUZZ_TIME:-36}"); fi
-	nice "$bin" "${limit[@]}" -timeout=10 -close_fd_mask=2 -print_final_stats=1 \
+	nice "${isolate[@]}" "$bin" "${limit[@]}" -timeout=10 -close_fd_mask=2 -print_final_stats=1 \
 		-artifact_prefix="$artifacts/" "$corpus" "$seeds" > "$log" 2>&1
 	rc=$?
 	final=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1)

@@ -10,11 +10,18 @@ import Glibc
 // destroy), then operations of four bytes each (what, start, count). Every answer,
 // the count and the element data are compared; nothing may stay open or mapped.
 
+/// Plain loops over plain memory: the model's answers are O(len) each, and they run
+/// for every operation of every input.
 struct Model {
-    var bits: [Bool]
+    let bits: UnsafeMutableBufferPointer<Bool>
     var count = 0
-    init(len: Int) { bits = [Bool](repeating: false, count: len) }
-    var len: Int { bits.count }
+    let len: Int
+    init(len: Int) {
+        self.len = len
+        bits = .allocate(capacity: len)
+        bits.initialize(repeating: false)
+    }
+    func free() { bits.deallocate() }
 
     mutating func set(_ i: Int, _ used: Bool) {
         if bits[i] != used { bits[i] = used; count += used ? 1 : -1 }
@@ -22,27 +29,33 @@ struct Model {
     func missing(_ used: Bool) -> Int { used ? -Int(ENOENT) : -Int(ENOSPC) }
     func next(_ s: Int, _ used: Bool) -> Int {
         guard s < len else { return -Int(EINVAL) }
-        return (s..<len).first { bits[$0] == used } ?? missing(used)
+        var i = s
+        while i < len { if bits[i] == used { return i }; i += 1 }
+        return missing(used)
     }
     func prev(_ s: Int, _ used: Bool) -> Int {
         guard s < len else { return -Int(EINVAL) }
-        return (0...s).reversed().first { bits[$0] == used } ?? missing(used)
+        var i = s
+        while i >= 0 { if bits[i] == used { return i }; i -= 1 }
+        return missing(used)
     }
     func nextN(_ s: Int, _ n: Int, _ used: Bool) -> Int {
         guard s < len, n > 0, n <= len else { return -Int(EINVAL) }
-        var run = 0
-        for i in s..<len {
+        var run = 0, i = s
+        while i < len {
             run = bits[i] == used ? run + 1 : 0
             if run == n { return i - n + 1 }
+            i += 1
         }
         return missing(used)
     }
     func prevN(_ s: Int, _ n: Int, _ used: Bool) -> Int {
         guard s < len, n > 0, n <= len else { return -Int(EINVAL) }
-        var run = 0
-        for i in (0...s).reversed() {
+        var run = 0, i = s
+        while i >= 0 {
             run = bits[i] == used ? run + 1 : 0
             if run == n { return i }
+            i -= 1
         }
         return missing(used)
     }
@@ -61,24 +74,26 @@ struct Model {
     /// The longest run at or above s (the lowest wins a tie).
     func biggest(_ s: Int, _ used: Bool) -> Int {
         guard s < len else { return -Int(EINVAL) }
-        var best = -1, bestLen = 0, run = 0
-        for i in s...len {
+        var best = -1, bestLen = 0, run = 0, i = s
+        while i <= len {
             if i < len && bits[i] == used { run += 1 } else {
                 if run > bestLen { bestLen = run; best = i - run }
                 run = 0
             }
+            i += 1
         }
         return best >= 0 ? best : missing(used)
     }
     /// The longest run at or below s (the highest wins a tie), by its lowest index.
     func revBiggest(_ s: Int, _ used: Bool) -> Int {
         guard s < len else { return -Int(EINVAL) }
-        var best = -1, bestLen = 0, run = 0
-        for i in (-1...s).reversed() {
+        var best = -1, bestLen = 0, run = 0, i = s
+        while i >= -1 {
             if i >= 0 && bits[i] == used { run += 1 } else {
                 if run > bestLen { bestLen = run; best = i + 1 }
                 run = 0
             }
+            i -= 1
         }
         return best >= 0 ? best : missing(used)
     }
@@ -116,10 +131,12 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     fuzzCheck(answer(rte_fbarray_init(arr, nil, UInt32(len), 1)) == -Int(EINVAL), "init without a name")
     fuzzCheck(answer(rte_fbarray_init(arr, "fz", UInt32(len), UInt32(eltSize))) == 0, "init: \(rte_errno_value())")
     var model = Model(len: len)
+    defer { model.free() }
     var attached = false
 
     var ops = 0
-    while !input.isEmpty && ops < 2000 {
+    // bounded work per input: every model answer walks up to len elements
+    while !input.isEmpty && ops < 2000 && ops * len < 1_000_000 {
         ops += 1
         let op = Int(input.u8())
         let raw = Int(input.u16())
@@ -136,8 +153,13 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let start = s < 0 ? 0 : s
         let nRaw = Int(input.u8())
         let n = nRaw < 200 ? nRaw : nRaw == 255 ? len + 1 : len - (255 - nRaw)
-        // through the attached mapping now and then: it must see the same bits
-        let use = attached && op & 0x80 != 0 ? other : arr
+        // reads through the attached mapping now and then: it must see the same bits. The
+        // descriptor is shared memory between processes (only the data is mapped by
+        // each), so the copy here takes the count from the original, as a second
+        // process would read it; changes go through the original.
+        let viaOther = attached && op & 0x80 != 0 && op & 0x1f >= 3
+        if viaOther { other.pointee.count = arr.pointee.count }
+        let use = viaOther ? other : arr
         func check(_ what: String, _ got: Int, _ want: Int) {
             fuzzCheck(got == want, "len \(len): \(what)(\(start), \(n)) = \(got), model \(want)")
         }
