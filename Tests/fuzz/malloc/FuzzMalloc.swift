@@ -8,9 +8,9 @@ import Glibc
 // --no-shconf, once per process, in this process). Every block and zone is filled with
 // its own byte and checked before it goes; rte_malloc_validate must vouch for every
 // live block and refuse pointers into their middle; the heaps' own consistency check
-// runs every hundred operations and at the end; a bad free (inside a block, twice, foreign) changes
-// nothing; at the end of an input everything is freed and the heap statistics are
-// back where they started. A valid small request may not fail: the input never holds
+// runs every hundred operations and at the end; a bad free (inside a block, twice,
+// foreign) changes nothing; at the end of an input everything is freed and the heap
+// statistics are back where they started. A valid small request may not fail: the input never holds
 // more than a quarter of the memory.
 
 struct Block {
