@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults clean stage
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage
 
 all: build
 
@@ -60,6 +60,12 @@ check: deps
 # call of each site in each phase). Long: see the README.
 faults: build
 	@SWIFTEAL_FAULTS_FULL=1 CTEST_TIMEOUT=$${CTEST_TIMEOUT:-14400} Tests/c/run.sh test_faults
+
+# libFuzzer over the option parser, the value parsers, fbarray, malloc/memzone and rte_mp
+# decoding (Tests/fuzz/run.sh): a bounded run, three minutes by default after the build;
+# FUZZ_TIME=<seconds per target> or FUZZ_RUNS=<executions per target> for longer ones.
+fuzz: deps
+	@Tests/fuzz/run.sh
 
 bench: deps stage
 	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig bench/run.sh

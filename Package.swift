@@ -4,6 +4,9 @@ import PackageDescription
 // The exported C API carries DPDK 22.11's version nodes and nothing Swift-mangled.
 let versionScript = "\(Context.packageDirectory)/Sources/SwiftEAL/swifteal.map"
 
+// Fuzz builds (`make fuzz`, Tests/fuzz) set SWIFTEAL_FUZZ: see the end of this file.
+let fuzzing = Context.environment["SWIFTEAL_FUZZ"] != nil
+
 // The library itself implements experimental and internal symbols.
 let cDefines: [CSetting] = [.define("_GNU_SOURCE"), .define("ALLOW_EXPERIMENTAL_API"), .define("ALLOW_INTERNAL_API")]
 
@@ -35,10 +38,10 @@ let package = Package(
                 .enableExperimentalFeature("CImplementation"),
                 .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"]),
             ],
-            linkerSettings: [
-                .linkedLibrary("numa"),
-                .unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"]),
-            ]
+            // (not in a fuzz build: the script would hide the sanitizer runtime's interceptors
+            // that the fuzz executables, which link these objects, must export)
+            linkerSettings: [.linkedLibrary("numa")]
+                + (fuzzing ? [] : [.unsafeFlags(["-Xlinker", "--version-script=\(versionScript)"])])
         ),
         .testTarget(
             name: "SwiftEALTests",
@@ -47,3 +50,33 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (Tests/fuzz/<name>, run by `make fuzz`, see Tests/fuzz/run.sh): libFuzzer
+// executables built with -sanitize=fuzzer,address over the library's own objects, which
+// they reach through @testable import (internal entry points such as the option parser).
+// Declared only when SWIFTEAL_FUZZ is set, so the ordinary build and `swift test` never
+// see them.
+if fuzzing {
+    let flags: [SwiftSetting] = [
+        .swiftLanguageMode(.v5),
+        .unsafeFlags(["-Xcc", "-D_GNU_SOURCE", "-Xcc", "-DALLOW_EXPERIMENTAL_API", "-Xcc", "-DALLOW_INTERNAL_API"]),
+    ]
+    package.targets.append(.target(
+        name: "FuzzSupport",
+        dependencies: ["SwiftEAL", "CSwiftEAL"],
+        path: "Tests/fuzz/Support",
+        swiftSettings: flags
+    ))
+    for name in ["options", "parsers", "fbarray", "malloc", "mp"] {
+        package.targets.append(.executableTarget(
+            name: "fuzz_\(name)",
+            dependencies: ["FuzzSupport", "SwiftEAL", "CSwiftEAL", "CEALShared"],
+            path: "Tests/fuzz/\(name)",
+            exclude: ["corpus"],
+            swiftSettings: flags,
+            // gold warns that it cannot export the sanitizer runtime's symbols, then fails
+            // on the debug info; lld links them
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        ))
+    }
+}
