@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage sanitize asan-lib
 
 all: build
 
@@ -67,8 +67,18 @@ faults: build
 fuzz: deps
 	@Tests/fuzz/run.sh
 
+# The Swift tests under TSan and ASan, the C suite against an ASan libswifteal.so
+# (scripts/sanitize.sh; PARTS="tsan asan c-asan" picks some, FILTER a C-suite name).
+sanitize: deps
+	@scripts/sanitize.sh $(PARTS) $(if $(FILTER),-- $(FILTER))
+
+# libswifteal.so with AddressSanitizer, in .build/asan/release (load it with the
+# toolchain's libclang_rt.asan-x86_64.so preloaded).
+asan-lib:
+	$(SWIFT) build -c release --scratch-path .build/asan --sanitize=address
+
 bench: deps stage
 	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig bench/run.sh
 
 clean:
-	rm -rf .build Tests/c/out bench/out examples-c/out
+	rm -rf .build Tests/c/out Tests/c/out-asan bench/out examples-c/out

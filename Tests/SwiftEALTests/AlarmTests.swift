@@ -97,7 +97,9 @@ extension InterruptSubsystem {
             }
         }
         for f in fired { #expect(f.lateNs >= 0, "alarm \(f.tag) fired \(-f.lateNs) ns early") }
-        #expect(alarmState.pointee.head == nil)
+        // under the list's lock: the interrupt thread may still be unlinking the last one
+        alarmState.lock(); let head = alarmState.pointee.head; alarmState.unlock()
+        #expect(head == nil)
     }
 
     @Test func cancelFromAnotherThreadAndFromTheCallback() {
@@ -114,14 +116,6 @@ extension InterruptSubsystem {
         #expect(log.count.load(ordering: .sequentiallyConsistent) == 0)
 
         // From inside: cancelling itself is EINPROGRESS, its later twin is removed.
-        let selfCancel: rte_eal_alarm_callback = { raw in
-            let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
-            RteErrno.set(0)
-            let n = rte_eal_alarm_cancel(selfCancelFn, raw)
-            a.log.lock.lock(); a.log.cancelResult = (n, RteErrno.value); a.log.lock.unlock()
-            a.log.count.add(1, ordering: .sequentiallyConsistent)
-        }
-        selfCancelFn = selfCancel
         #expect(rte_eal_alarm_set(1_000, selfCancel, args) == 0)
         #expect(rte_eal_alarm_set(200_000, selfCancel, args) == 0)
         #expect(IntrTest.waitUntil { log.count.load(ordering: .sequentiallyConsistent) == 1 })
@@ -133,20 +127,21 @@ extension InterruptSubsystem {
     }
 
     @Test func cancelWaitsForARunningAlarm() {
+        // the flag is read while the callback writes it: atomically (TSan saw the race)
         let slow: rte_eal_alarm_callback = { raw in
-            let flag = raw!.assumingMemoryBound(to: Int.self)
-            flag.pointee = 1
+            let flag = AtomicView(raw!.assumingMemoryBound(to: UInt32.self))
+            flag.store(1)
             usleep(50_000)
-            flag.pointee = 2
+            flag.store(2)
         }
-        let flag = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        let flag = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
         defer { flag.deallocate() }
-        flag.pointee = 0
+        flag.initialize(to: 0)
         #expect(rte_eal_alarm_set(1_000, slow, flag) == 0)
-        #expect(IntrTest.waitUntil { flag.pointee == 1 })
+        #expect(IntrTest.waitUntil { AtomicView(flag).load() == 1 })
         RteErrno.set(0)
         #expect(rte_eal_alarm_cancel(slow, flag) == 0)
-        #expect(flag.pointee == 2) // it returned only once the callback had finished
+        #expect(AtomicView(flag).load() == 2) // it returned only once the callback had finished
         #expect(RteErrno.value == ENOENT)
     }
 
@@ -213,4 +208,11 @@ extension InterruptSubsystem {
 }
 }
 
-nonisolated(unsafe) private var selfCancelFn: rte_eal_alarm_callback? = nil
+/// An alarm callback that cancels its own alarms (it names itself: a global constant).
+private let selfCancel: rte_eal_alarm_callback = { raw in
+    let a = raw!.assumingMemoryBound(to: AlarmArg.self).pointee
+    RteErrno.set(0)
+    let n = rte_eal_alarm_cancel(selfCancel, raw)
+    a.log.lock.lock(); a.log.cancelResult = (n, RteErrno.value); a.log.lock.unlock()
+    a.log.count.add(1, ordering: .sequentiallyConsistent)
+}

@@ -1,3 +1,4 @@
+import CEALShared
 import CSwiftEAL
 import Foundation
 import Glibc
@@ -6,9 +7,9 @@ import Testing
 
 /// Calls `body`, returning (result, rte_errno) with rte_errno cleared first.
 func withErrno(_ body: () -> Int32) -> (Int32, Int32) {
-    per_lcore__rte_errno = 0
+    eal_tls_set_errno(0)
     let r = body()
-    return (r, per_lcore__rte_errno)
+    return (r, eal_tls_errno())
 }
 
 extension FBArrayTests {
@@ -96,8 +97,8 @@ struct Lifecycle {
             #expect(withErrno { rte_fbarray_find_prev_n_used(&a, 9, 11) } == (-1, EINVAL))
             #expect(withErrno { rte_fbarray_find_idx(&a, nil) } == (-1, EINVAL))
             #expect(withErrno { rte_fbarray_find_idx(&a, a.data! + 40) } == (-1, EINVAL))
-            per_lcore__rte_errno = 0
-            #expect(rte_fbarray_get(&a, 10) == nil && per_lcore__rte_errno == EINVAL)
+            eal_tls_set_errno(0)
+            #expect(rte_fbarray_get(&a, 10) == nil && eal_tls_errno() == EINVAL)
             #expect(withErrno { rte_fbarray_detach(nil) } == (-1, EINVAL))
             #expect(withErrno { rte_fbarray_destroy(nil) } == (-1, EINVAL))
             #expect(withErrno { rte_fbarray_attach(nil) } == (-1, EINVAL))
@@ -124,6 +125,7 @@ struct Lifecycle {
         let p = UnsafeMutablePointer<rte_fbarray>.allocate(capacity: 1)
         p.initialize(to: a)
         defer { p.deallocate() }
+        // Safe: the fbarray under test is built for concurrent readers and one writer (its own rwlock and sequence).
         nonisolated(unsafe) let arr = p
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -161,9 +163,9 @@ struct Files {
             #expect(rte_fbarray_init(&live, "live", 10, 1) == 0)
             // what a dead process would leave: files nobody holds
             for name in ["fbarray_dead1", "fbarray_dead2"] {
-                FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
+                _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
             }
-            FileManager.default.createFile(atPath: dir + "/config", contents: Data())
+            _ = FileManager.default.createFile(atPath: dir + "/config", contents: Data())
             #expect(FBArray.removeUnusedFiles(inDirectory: ByteString(dir)) == 2)
             let left = Set((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             #expect(left == ["fbarray_live", "config"])
@@ -175,7 +177,7 @@ struct Files {
     /// init over a stale file of the same name starts from zero, not from old bits.
     @Test func staleFileIsReset() {
         withTemporaryRuntimeDir { dir in
-            FileManager.default.createFile(atPath: dir + "/fbarray_stale",
+            _ = FileManager.default.createFile(atPath: dir + "/fbarray_stale",
                                            contents: Data(repeating: 0xff, count: 65536))
             var a = rte_fbarray()
             #expect(rte_fbarray_init(&a, "stale", 100, 8) == 0)

@@ -1,3 +1,4 @@
+import CEALShared
 import CSwiftEAL
 import Foundation
 import Glibc
@@ -126,7 +127,7 @@ struct BoolModel {
 
 /// A C call's answer in the model's form: value, or -rte_errno when it returned -1.
 @inline(__always)
-func answer(_ r: Int32) -> Int { r >= 0 ? Int(r) : -Int(per_lcore__rte_errno) }
+func answer(_ r: Int32) -> Int { r >= 0 ? Int(r) : -Int(eal_tls_errno()) }
 
 /// Every fbarray test: one serialized suite, since they share FBArray's test hook.
 @Suite(.serialized)
@@ -238,7 +239,7 @@ struct Model {
                     p!.storeBytes(of: UInt64(s), as: UInt64.self)
                     check("find_idx", s, 0, answer(rte_fbarray_find_idx(&arr, p! + Int.random(in: 0..<8, using: &rng))), s)
                 } else {
-                    check("get", s, 0, p == nil ? -Int(per_lcore__rte_errno) : 0, -Int(EINVAL))
+                    check("get", s, 0, p == nil ? -Int(eal_tls_errno()) : 0, -Int(EINVAL))
                 }
             default:
                 check("count", 0, 0, Int(arr.count), model.count)

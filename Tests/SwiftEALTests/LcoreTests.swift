@@ -45,7 +45,7 @@ private func withLcores(_ config: InternalConfig, sysfs: String? = nil,
         Topology.sysfsRoot = savedRoot
         var s = saved
         pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &s)
-        per_lcore__lcore_id = LCORE_ID_ANY
+        eal_tls_set_lcore_id(LCORE_ID_ANY)
     }
     try lcoresInit(config: config)
     try body()
@@ -124,7 +124,7 @@ struct LcoreTests {
             }
             #expect(threadCount() == before)
             #expect(!Lcores.initialized)
-            #expect(eal_launch_current == nil)
+            #expect(eal_launch_current_block() == nil)
         }
     }
 
@@ -210,7 +210,7 @@ struct LcoreTests {
         #expect(throws: Errno.EINVAL) { try lcoresInit(config: c) }
         var s = saved
         pthread_setaffinity_np(pthread_self(), MemoryLayout<rte_cpuset_t>.size, &s)
-        per_lcore__lcore_id = LCORE_ID_ANY
+        eal_tls_set_lcore_id(LCORE_ID_ANY)
         #expect(!Lcores.initialized && threadCount() == before && rte_lcore_count() == 0)
     }
 
@@ -224,7 +224,7 @@ struct LcoreTests {
                 seen.cpus = CPUSet.currentAffinity()
                 var buf = [CChar](repeating: 0, count: 32)
                 pthread_getname_np(pthread_self(), &buf, 32)
-                seen.name = String(cString: buf)
+                seen.name = buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             }
             pthread_join(t, nil)
             #expect(seen.lcore == LCORE_ID_ANY)

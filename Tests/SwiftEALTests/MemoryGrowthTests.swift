@@ -2,14 +2,25 @@ import CEALShared
 import CSwiftEAL
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 @testable import SwiftEAL
 
 /// What the memory event callback and the validator were told (C callbacks cannot capture).
 private enum Seen {
-    nonisolated(unsafe) static var events: [(rte_mem_event, UInt, Int)] = []
-    nonisolated(unsafe) static var asked: [(Int32, Int, Int)] = []
-    nonisolated(unsafe) static var allow = false
+    private static let state = Mutex<(events: [(rte_mem_event, UInt, Int)], asked: [(Int32, Int, Int)], allow: Bool)>(([], [], false))
+    static var events: [(rte_mem_event, UInt, Int)] {
+        get { state.withLock { $0.events } }
+        set { state.withLock { $0.events = newValue } }
+    }
+    static var asked: [(Int32, Int, Int)] {
+        get { state.withLock { $0.asked } }
+        set { state.withLock { $0.asked = newValue } }
+    }
+    static var allow: Bool {
+        get { state.withLock { $0.allow } }
+        set { state.withLock { $0.allow = newValue } }
+    }
 }
 
 private let eventCallback: rte_mem_event_callback_t = { event, addr, len, _ in

@@ -64,7 +64,7 @@ struct MiscTests {
         #expect(rte_uuid_parse("123e4567-E89B-12d3-a456-426614174000", &u) == 0)
         var out = [CChar](repeating: 0, count: 37)
         rte_uuid_unparse(u, &out, 37)
-        #expect(String(cString: out) == "123e4567-e89b-12d3-a456-426614174000")
+        #expect(out.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } == "123e4567-e89b-12d3-a456-426614174000")
         let before = u
         #expect(rte_uuid_parse("123e4567-e89b-12d3-a456-42661417400x", &u) == -1)
         #expect(u == before)
@@ -82,7 +82,7 @@ struct MiscTests {
         var dst = [CChar](repeating: 0x5a, count: 8)
         #expect(rte_strscpy(&dst, "abc", 8) == 3)
         #expect(rte_strscpy(&dst, "abcdefgh", 8) == -Int(E2BIG))
-        #expect(String(cString: dst) == "abcdefg")
+        #expect(dst.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } == "abcdefg")
         #expect(rte_errno_value() == E2BIG)
         #expect(rte_strscpy(nil, "abc", 4) == -Int(EINVAL))
         #expect(rte_strscpy(&dst, nil, 4) == -Int(EINVAL))

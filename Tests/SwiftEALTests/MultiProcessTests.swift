@@ -39,7 +39,7 @@ private struct Ask: BitwiseCopyable, Equatable {
         var m = rte_mp_msg()
         #expect(throws: Errno.EINVAL) { try mpValidateMessage(nil) }
         #expect(throws: Errno.EINVAL) { try mpValidateMessage(&m) }          // empty name
-        withUnsafeMutableBytes(of: &m.name) { $0.initializeMemory(as: UInt8.self, repeating: 0x61) }
+        _ = withUnsafeMutableBytes(of: &m.name) { $0.initializeMemory(as: UInt8.self, repeating: 0x61) }
         #expect(throws: Errno.E2BIG) { try mpValidateMessage(&m) }           // 64 bytes, no NUL
         m = try! rte_mp_msg(name: "x")
         m.len_param = -1

@@ -1,3 +1,4 @@
+import Synchronization
 import CEALShared
 import CSwiftEAL
 import Foundation
@@ -130,17 +131,16 @@ final class SharedConfigTests {
     @Test("a primary whose config was unlinked between open and lock locks the file at the path")
     func unlinkedBeforeLock() throws {
         let path = tempDir() + "/config"
-        var calls = 0
+        let calls = Atomic<Int>(0)
         // the primary before us exits while we sit between open and lock: it unlinks
         // the file we opened
         SharedConfig.afterOpenHook = {
-            calls += 1
-            if calls == 1 { unlink(path) }
+            if calls.add(1, ordering: .relaxed).newValue == 1 { unlink(path) }
         }
         defer { SharedConfig.afterOpenHook = nil }
         let m = try SharedConfig.create(path: ByteString(path), baseAddress: 0)
         defer { SharedConfig.release(m) }
-        #expect(calls == 2)
+        #expect(calls.load(ordering: .relaxed) == 2)
         #expect(m.fd.isFile(at: ByteString(path)))
     }
 

@@ -202,6 +202,30 @@ static void *other_thread(void *arg)
 	return buffer();
 }
 
+/* A thread whose first event is a short string, after it freed a block of its trace
+ * buffer's size full of 0xaa: the allocator hands that block out again. The string's
+ * field (32 bytes) must be zero past its NUL, not what the heap held before (the
+ * buffer was once zeroed only in its header: AddressSanitizer's 0xbe fill showed it). */
+static void *dirty_heap_thread(void *arg)
+{
+	size_t n = 64 + 4096;                  /* header + --trace-bufsz=4K */
+	unsigned char *junk = malloc(n);
+	if (junk) {
+		memset(junk, 0xaa, n);
+		__asm__ volatile("" : : "r"(junk) : "memory");  /* the stores stay */
+		free(junk);
+	}
+	(void)arg;
+	tt_str("hi", 1);
+	struct __rte_trace_header *b = buffer();
+	if (b == NULL)
+		return (void *)-1;
+	for (size_t i = 8 + 3; i < 8 + 32; i++)
+		if (b->mem[i] != 0)
+			return (void *)-2;
+	return b->mem[8] == 'h' ? NULL : (void *)-3;
+}
+
 static int run_rc(const char *cmd, char *out, size_t len)
 {
 	FILE *p = popen(cmd, "r");
@@ -358,6 +382,11 @@ int main(int argc, char **argv)
 	CHECK(theirs != NULL && theirs != h);
 	if (theirs)
 		CHECK_EQ(((struct __rte_trace_header *)theirs)->stream_header.lcore_id, UINT32_MAX);
+	/* a new thread's buffer holds zeros, whatever the heap had there before */
+	void *zeroed = (void *)-9;
+	pthread_create(&t, NULL, dirty_heap_thread, NULL);
+	pthread_join(t, &zeroed);
+	CHECK(zeroed == NULL);
 
 	/* the dump and the metadata */
 	char *text = NULL;

@@ -95,6 +95,12 @@ eal_launch_block_slot(struct eal_launch_block * b, unsigned int lcore_id)
 	return &b->slot[lcore_id];
 }
 
+static inline struct eal_launch_block *_Nullable
+eal_launch_current_block(void)
+{
+	return __atomic_load_n(&eal_launch_current, __ATOMIC_ACQUIRE);
+}
+
 static inline void
 eal_launch_publish(struct eal_launch_block *_Nullable b)
 {
@@ -138,6 +144,8 @@ extern __thread unsigned int eal_tls_socket_id __attribute__((visibility("hidden
 extern __thread rte_cpuset_t eal_tls_cpuset __attribute__((visibility("hidden")));
 
 static inline rte_cpuset_t * eal_tls_cpuset_ptr(void) { return &eal_tls_cpuset; }
+static inline unsigned int eal_tls_socket(void) { return eal_tls_socket_id; }
+static inline void eal_tls_set_socket(unsigned int s) { eal_tls_socket_id = s; }
 
 /* ---- cpuid ---- */
 static inline void

@@ -253,9 +253,9 @@ static inline struct eal_malloc_slot *eal_malloc_slot_at(struct eal_malloc_share
 static inline struct eal_malloc_region *eal_malloc_region_at(struct eal_malloc_shared *s, unsigned int i) { return &s->region[i]; }
 static inline struct eal_cache_bin *eal_cache_bin_at(struct eal_lcore_cache *c, unsigned int i) { return &c->bin[i]; }
 static inline struct eal_heap_class *eal_heap_class_at(struct eal_heap *h, unsigned int i) { return &h->cls[i]; }
-static inline struct eal_heap_slab *_Nullable *eal_heap_class_partial(struct eal_heap_class *c, int dynamic) { return dynamic ? &c->partial_dyn : &c->partial; }
+static inline struct eal_heap_slab *_Nullable *_Nonnull eal_heap_class_partial(struct eal_heap_class *c, int dynamic) { return dynamic ? &c->partial_dyn : &c->partial; }
 static inline struct eal_heap_arena *eal_heap_arena_at(struct eal_heap *h, unsigned int i) { return &h->arena[i]; }
-static inline struct eal_heap_elem *_Nullable *eal_heap_list_at(struct eal_heap_arena *a, unsigned int i) { return &a->list[i]; }
+static inline struct eal_heap_elem *_Nullable *_Nonnull eal_heap_list_at(struct eal_heap_arena *a, unsigned int i) { return &a->list[i]; }
 static inline uint8_t *eal_heap_sl_at(struct eal_heap_arena *a, unsigned int i) { return &a->sl_bitmap[i]; }
 static inline struct eal_malloc_journal *eal_malloc_journal_at(struct eal_malloc_shared *s, unsigned int i) { return &s->journal[i]; }
 static inline struct eal_journal_line *eal_journal_line_at(struct eal_malloc_journal *j, unsigned int i) { return &j->line[i]; }

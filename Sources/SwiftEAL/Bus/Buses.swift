@@ -173,11 +173,10 @@ let deviceNameIs: rte_dev_cmp_t = { dev, data in
     return strcmp(name, data.assumingMemoryBound(to: CChar.self))
 }
 
-let emptyCString: UnsafePointer<CChar> = {
-    let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
-    p.pointee = 0
-    return UnsafePointer(p)
-}()
+/// "" for a NULL name: a literal's bytes live (read-only) for the whole process.
+var emptyCString: UnsafePointer<CChar> {
+    UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+}
 
 /// A debug message from code that may run in other libraries' constructors: nothing
 /// is built unless it would be written.

@@ -2,6 +2,7 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 @c @implementation
 public func rte_cpu_get_flag_name(_ feature: rte_cpu_flag_t) -> UnsafePointer<CChar>? {
@@ -77,8 +78,16 @@ public func rte_hypervisor_get_name(_ id: rte_hypervisor) -> UnsafePointer<CChar
 /// The SIMD width limit: 0 before init, RTE_VECT_DEFAULT_SIMD_BITWIDTH after,
 /// or what --force-max-simd-bitwidth fixed.
 enum Vect {
-    nonisolated(unsafe) static var bitwidth: UInt16 = 0
-    nonisolated(unsafe) static var forced = false
+    static var bitwidth: UInt16 {
+        get { bitwidthStorage.load(ordering: .relaxed) }
+        set { bitwidthStorage.store(newValue, ordering: .relaxed) }
+    }
+    private static let bitwidthStorage = Atomic<UInt16>(0)
+    static var forced: Bool {
+        get { forcedStorage.load(ordering: .relaxed) }
+        set { forcedStorage.store(newValue, ordering: .relaxed) }
+    }
+    private static let forcedStorage = Atomic<Bool>(false)
 
     /// At init: the default, or the forced value (0 = not forced).
     static func reset(forced value: UInt16 = 0) {

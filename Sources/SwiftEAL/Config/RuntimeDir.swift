@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The runtime directory: `/var/run/dpdk/<prefix>` for root, otherwise
 /// `$XDG_RUNTIME_DIR/dpdk/<prefix>` or `/tmp/dpdk/<prefix>`; directories 0700.
@@ -7,7 +8,11 @@ import Glibc
 /// must be real directories owned by us that nobody else can write to, or we refuse.
 enum RuntimeDir {
     /// Test hook: a root that replaces `/var/run` (and the non-root fallbacks).
-    static var rootOverride: ByteString? = nil
+    static var rootOverride: ByteString? {
+        get { rootOverrideStorage.withLock { $0 } }
+        set { rootOverrideStorage.withLock { $0 = newValue } }
+    }
+    private static let rootOverrideStorage = Mutex<ByteString?>(nil)
 
     static func base() -> ByteString {
         if let r = rootOverride { return r + "/dpdk" }

@@ -1,6 +1,7 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// The `config` file of a runtime directory, mapped. The primary creates it, holds a
 /// write lock on it for its lifetime (a second primary's lock fails: that is how it
@@ -25,7 +26,11 @@ enum SharedConfig {
 
     /// Test hook: runs between opening `config` and locking it, where a primary that is
     /// preempted can find the file it opened unlinked by the primary it follows.
-    static var afterOpenHook: (() -> Void)? = nil
+    static var afterOpenHook: (@Sendable () -> Void)? {
+        get { afterOpenHookStorage.withLock { $0 } }
+        set { afterOpenHookStorage.withLock { $0 = newValue } }
+    }
+    private static let afterOpenHookStorage = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// Primary: create, lock, map, zero. Fails with EAGAIN when another primary holds
     /// it (logged unless `quiet`: --proc-type=auto then becomes a secondary).

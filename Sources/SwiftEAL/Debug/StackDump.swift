@@ -20,7 +20,7 @@ enum StackDump {
         let frames = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: maxFrames)
         defer { frames.deallocate() }
         let n = Int(backtrace(frames, Int32(maxFrames)))
-        fflush(stderr)
+        fflush(eal_stderr())
         for i in 0..<n {
             var text = line(i, frames[i])
             text.withUTF8 { b in _ = write(STDERR_FILENO, b.baseAddress, b.count) }

@@ -10,7 +10,8 @@ enum DeviceEvents {
     struct Callback {
         let id: Int
         let fn: rte_dev_event_cb_fn
-        let arg: UnsafeMutableRawPointer?
+        // Safe: the caller's opaque argument; never dereferenced here, only handed back to fn.
+        nonisolated(unsafe) let arg: UnsafeMutableRawPointer?
         let name: ByteString?   // nil: every device
         var active = false
     }

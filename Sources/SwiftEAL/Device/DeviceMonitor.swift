@@ -163,6 +163,7 @@ private let ueventHandler: rte_intr_callback_fn = { _ in
 /// SIGBUS from a hot-unplugged device's memory: the buses' sigbus handlers fix the
 /// mapping up; a fault no bus knows goes to the handler that was there before.
 enum HotplugSignal {
+    // Safe: sigaction() fills it before installed's release store; the handler (no locks there) and disable() read it after.
     nonisolated(unsafe) static var previous = sigaction()
     static let installed = Atomic<Bool>(false)
 

@@ -14,9 +14,9 @@ enum Hotplug {
 
     /// What the secondaries answered: 0 when all agreed, a negative errno otherwise;
     /// nil when they could not be asked.
-    static var askSecondaries: (Request, UnsafePointer<CChar>) -> Int32? = { _, _ in 0 }
+    static let askSecondaries: @Sendable (Request, UnsafePointer<CChar>) -> Int32? = { _, _ in 0 }
     /// The primary's answer to a secondary's request, or nil when it cannot be asked.
-    static var askPrimary: (Request, UnsafePointer<CChar>) -> Int32? = { _, _ in nil }
+    static let askPrimary: @Sendable (Request, UnsafePointer<CChar>) -> Int32? = { _, _ in nil }
 
     /// rte_dev_probe.
     static func probe(_ devargs: UnsafePointer<CChar>) -> Int32 {

@@ -37,7 +37,11 @@ enum FBArray {
     /// Where arrays live when tests say so; nil (always, outside tests) means "as
     /// Runtime says". Read only by init/attach, never by the scans.
     enum Backing: Equatable { case directory(ByteString), privateMemory }
-    static var testBacking: Backing? = nil
+    static var testBacking: Backing? {
+        get { testBackingStorage.withLock { $0 } }
+        set { testBackingStorage.withLock { $0 = newValue } }
+    }
+    private static let testBackingStorage = Mutex<Backing?>(nil)
 
     /// The backing file of `name`, or nil when arrays are process-private: before
     /// rte_eal_init (DPDK would put the file in "/" then) and under --no-shconf/--in-memory.

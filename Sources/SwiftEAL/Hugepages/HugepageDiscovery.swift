@@ -19,7 +19,7 @@ struct HugepageSize: Equatable {
 /// --huge-dir). Both roots are test hooks, so tests can describe any machine.
 enum HugepageDiscovery {
     /// Test hook: the directory standing for /proc (mounts, meminfo).
-    nonisolated(unsafe) static var procRoot = "/proc"
+    static let procRoot = "/proc"
 
     struct Request {
         /// Where sysfs and /proc are (test hooks by default).

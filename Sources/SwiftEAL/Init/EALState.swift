@@ -12,22 +12,41 @@ enum EALState {
     /// True once init succeeded (readers: the process API).
     static let initialized = Atomic<Bool>(false)
 
-    static var processType: rte_proc_type_t = RTE_PROC_PRIMARY
-    static var iovaMode: rte_iova_mode = RTE_IOVA_DC
-    static var shared: SharedConfigMapping? = nil
+    /// Decided by init, read by any thread (rte_eal_process_type, rte_mem_virt2iova):
+    /// atomics, so a reader costs one plain load.
+    static var processType: rte_proc_type_t {
+        get { rte_proc_type_t(rawValue: processTypeRaw.load(ordering: .relaxed)) }
+        set { processTypeRaw.store(newValue.rawValue, ordering: .relaxed) }
+    }
+    private static let processTypeRaw = Atomic<rte_proc_type_t.RawValue>(RTE_PROC_PRIMARY.rawValue)
+    static var iovaMode: rte_iova_mode {
+        get { rte_iova_mode(rawValue: iovaModeRaw.load(ordering: .relaxed)) }
+        set { iovaModeRaw.store(newValue.rawValue, ordering: .relaxed) }
+    }
+    private static let iovaModeRaw = Atomic<rte_iova_mode.RawValue>(RTE_IOVA_DC.rawValue)
+
+    // Safe: set by init before any EAL thread starts, cleared by cleanup after they are joined (their undo runs first).
+    nonisolated(unsafe) static var shared: SharedConfigMapping? = nil
     /// The stable C string `rte_eal_get_runtime_dir` returns ("" before init).
-    static let runtimeDirBuffer: UnsafeMutablePointer<CChar> = {
+    // Safe: the pointer never changes; init and cleanup write its bytes, as DPDK's own buffer.
+    nonisolated(unsafe) static let runtimeDirBuffer: UnsafeMutablePointer<CChar> = {
         let p = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX))
         p.initialize(to: 0)
         return p
     }()
 
     /// --mbuf-pool-ops-name as a C string; kept for the life of the process because
-    /// callers hold on to the pointer.
-    static var mbufPoolOps: UnsafeMutablePointer<CChar>? = nil
+    /// callers hold on to the pointer (its address, atomically: init may set it while
+    /// another thread asks).
+    static var mbufPoolOps: UnsafeMutablePointer<CChar>? {
+        get { UnsafeMutablePointer(bitPattern: mbufPoolOpsAddress.load(ordering: .acquiring)) }
+        set { mbufPoolOpsAddress.store(UInt(bitPattern: newValue), ordering: .releasing) }
+    }
+    private static let mbufPoolOpsAddress = Atomic<UInt>(0)
 
     /// Undo actions of the steps that completed, run newest first.
-    static var undo: [(name: String, action: () -> Void)] = []
+    // Safe: only rte_eal_init (one at a time: initStarted) and rte_eal_cleanup (after init's release of initialized) touch it.
+    nonisolated(unsafe) static var undo: [(name: String, action: () -> Void)] = []
 
     static func runUndo() {
         while let step = undo.popLast() { step.action() }

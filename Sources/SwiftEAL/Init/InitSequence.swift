@@ -258,7 +258,7 @@ enum InitSequence {
     }
 
     static func initAlert(_ message: String) {
-        fputs("EAL: FATAL: \(message)\n", stderr)
+        fputs("EAL: FATAL: \(message)\n", eal_stderr())
         ealLog(4, message)
     }
 

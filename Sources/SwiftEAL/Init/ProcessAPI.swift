@@ -12,22 +12,22 @@ public func rte_eal_process_type() -> rte_proc_type_t {
 /// Before init DPDK answers from its defaults: hugepages on.
 @c @implementation
 public func rte_eal_has_hugepages() -> Int32 {
-    Runtime.config.noHuge ? 0 : 1
+    Runtime.option { $0.noHuge ? 0 : 1 }
 }
 
 @c @implementation
 public func rte_eal_has_pci() -> Int32 {
-    Runtime.config.noPci ? 0 : 1
+    Runtime.option { $0.noPci ? 0 : 1 }
 }
 
 @c @implementation
 public func rte_eal_create_uio_dev() -> Int32 {
-    Runtime.config.createUioDev ? 1 : 0
+    Runtime.option { $0.createUioDev ? 1 : 0 }
 }
 
 @c @implementation
 public func rte_eal_vfio_intr_mode() -> rte_intr_mode {
-    Runtime.config.vfioIntrMode
+    Runtime.option { $0.vfioIntrMode }
 }
 
 @c @implementation
@@ -55,7 +55,7 @@ public func rte_eal_mbuf_user_pool_ops() -> UnsafePointer<CChar>? {
 
 @c @implementation
 public func rte_eal_get_baseaddr() -> UInt64 {
-    Runtime.config.baseVirtaddr != 0 ? Runtime.config.baseVirtaddr : SharedConfig.defaultBaseAddress
+    Runtime.option { $0.baseVirtaddr != 0 ? $0.baseVirtaddr : SharedConfig.defaultBaseAddress }
 }
 
 /// x86 I/O privilege for the calling thread: 0, or -1 where the kernel refuses it.

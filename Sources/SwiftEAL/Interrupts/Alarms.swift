@@ -36,7 +36,8 @@ struct AlarmState {
 
 typealias AlarmStatePtr = UnsafeMutablePointer<AlarmState>
 
-let alarmState: AlarmStatePtr = {
+// Safe: the pointer never changes; every field is read and written under its lock.
+nonisolated(unsafe) let alarmState: AlarmStatePtr = {
     let s = AlarmStatePtr.allocate(capacity: 1)
     s.initialize(to: AlarmState())
     pthread_mutex_init(&s.pointee.lock, nil)

@@ -58,7 +58,8 @@ typealias IntrStatePtr = UnsafeMutablePointer<IntrState>
 
 /// The one interrupt state of the process (never freed; its contents are reset by
 /// interruptsCleanup).
-let intrState: IntrStatePtr = {
+// Safe: the pointer never changes; its fields are read and written under its lock.
+nonisolated(unsafe) let intrState: IntrStatePtr = {
     let s = IntrStatePtr.allocate(capacity: 1)
     s.initialize(to: IntrState())
     pthread_mutex_init(&s.pointee.lock, nil)
@@ -117,7 +118,7 @@ func sameFunction<F>(_ a: F, _ b: F) -> Bool {
 }
 
 /// (void *)-1: "any argument".
-let anyCallbackArg = UnsafeMutableRawPointer(bitPattern: -1)
+var anyCallbackArg: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: -1) }
 
 /// Whether cb is fn with arg (any argument for (void *)-1); a NULL fn matches nothing.
 @inline(__always)

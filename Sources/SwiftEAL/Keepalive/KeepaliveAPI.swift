@@ -69,14 +69,14 @@ public func rte_keepalive_register_core(_ keepcfg: OpaquePointer?, _ id_core: In
 
 @c @implementation
 public func rte_keepalive_mark_alive(_ keepcfg: OpaquePointer?) {
-    let id = per_lcore__lcore_id
+    let id = eal_tls_lcore_id()
     guard let k = monitor(keepcfg), id < maxCores else { return }
     eal_store_release(eal_keepalive_state_at(k, id), RTE_KA_STATE_ALIVE.rawValue)
 }
 
 @c @implementation
 public func rte_keepalive_mark_sleep(_ keepcfg: OpaquePointer?) {
-    let id = per_lcore__lcore_id
+    let id = eal_tls_lcore_id()
     guard let k = monitor(keepcfg), id < maxCores else { return }
     eal_store_release(eal_keepalive_state_at(k, id), RTE_KA_STATE_DOZING.rawValue)
 }

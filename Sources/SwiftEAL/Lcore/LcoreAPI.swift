@@ -32,7 +32,7 @@ public func rte_lcore_count() -> UInt32 {
 private func resolveLcore(_ lcore_id: Int32) -> UInt32? {
     if lcore_id >= Int32(maxLcore) { return nil }
     if lcore_id >= 0 { return UInt32(lcore_id) }
-    let me = per_lcore__lcore_id
+    let me = eal_tls_lcore_id()
     return me == LCORE_ID_ANY ? nil : me
 }
 
@@ -50,7 +50,7 @@ public func rte_lcore_to_cpu_id(_ lcore_id: Int32) -> Int32 {
 
 @c @implementation
 public func rte_socket_id() -> UInt32 {
-    eal_tls_socket_id
+    eal_tls_socket()
 }
 
 @c @implementation
@@ -170,7 +170,7 @@ public func rte_thread_register() -> Int32 {
         RteErrno.set(.EINVAL)
         return -1
     }
-    if per_lcore__lcore_id != LCORE_ID_ANY { return 0 }
+    if eal_tls_lcore_id() != LCORE_ID_ANY { return 0 }
     let cpus = CPUSet.currentAffinity()
     let socket = Lcores.currentTopology().socket(of: cpus)
     let id = NonEALLcores.allocate()
@@ -187,11 +187,11 @@ public func rte_thread_register() -> Int32 {
 
 @c @implementation
 public func rte_thread_unregister() {
-    let id = per_lcore__lcore_id
+    let id = eal_tls_lcore_id()
     // the malloc cache of this lcore id goes back to its heap before the id does
     if id != LCORE_ID_ANY && id < maxLcore, let cache = LcoreCache.current() { LcoreCache.flushAll(cache) }
     if id != LCORE_ID_ANY && id < maxLcore { NonEALLcores.release(id) }
-    per_lcore__lcore_id = LCORE_ID_ANY
+    eal_tls_set_lcore_id(LCORE_ID_ANY)
 }
 
 @c @implementation

@@ -24,6 +24,7 @@ final class LcoreCallback {
 /// The registered callbacks in registration order, guarded by the table lock.
 /// They outlive init and cleanup, as in DPDK.
 enum LcoreCallbacks {
+    // Safe: read and written only under the lcore table's rwlock (eal_lcore_lock).
     nonisolated(unsafe) static var list: [LcoreCallback] = []
 
     static func isOn(_ lcore: UInt32) -> Bool {

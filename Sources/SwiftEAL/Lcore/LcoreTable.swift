@@ -1,17 +1,35 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// Process-local lcore state that is not in the C table: written by init and
-/// cleanup only (under no lock: no lcore thread runs then), read by the C API.
+/// cleanup only (no lcore thread runs then), read by the C API from any thread, so
+/// an atomic and locks (none of it on a hot path).
 enum Lcores {
-    nonisolated(unsafe) static var initialized = false
+    static var initialized: Bool {
+        get { initializedStorage.load(ordering: .acquiring) }
+        set { initializedStorage.store(newValue, ordering: .releasing) }
+    }
+    private static let initializedStorage = Atomic<Bool>(false)
     /// The EAL worker threads of this init.
-    nonisolated(unsafe) static var workers: [(lcore: UInt32, thread: pthread_t)] = []
+    static var workers: [(lcore: UInt32, thread: pthread_t)] {
+        get { workersStorage.withLock { $0 } }
+        set { workersStorage.withLock { $0 = newValue } }
+    }
+    private static let workersStorage = Mutex<[(lcore: UInt32, thread: pthread_t)]>([])
     /// Where control threads run: the CPUs no lcore uses (DPDK's ctrl_cpuset).
-    nonisolated(unsafe) static var ctrlCPUs = CPUSet()
+    static var ctrlCPUs: CPUSet {
+        get { ctrlCPUsStorage.withLock { $0 } }
+        set { ctrlCPUsStorage.withLock { $0 = newValue } }
+    }
+    private static let ctrlCPUsStorage = Mutex(CPUSet())
     /// sysfs as read at init; nil outside init.
-    nonisolated(unsafe) static var topology: Topology? = nil
+    static var topology: Topology? {
+        get { topologyStorage.withLock { $0 } }
+        set { topologyStorage.withLock { $0 = newValue } }
+    }
+    private static let topologyStorage = Mutex<Topology?>(nil)
 
     static var table: UnsafeMutablePointer<eal_lcore_table> { eal_lcore_table_ptr() }
 
@@ -50,9 +68,9 @@ func logDetectedCPUs() {
 /// Per-thread EAL identity: lcore id, kernel tid, socket and recorded affinity.
 /// DPDK's __rte_thread_init.
 func threadInit(lcore: UInt32, cpus: rte_cpuset_t, socket: UInt32) {
-    per_lcore__lcore_id = lcore
-    per_lcore__thread_id = currentTid()
-    eal_tls_socket_id = socket
+    eal_tls_set_lcore_id(lcore)
+    eal_tls_set_thread_id(currentTid())
+    eal_tls_set_socket(socket)
     eal_tls_cpuset_ptr().pointee = cpus
     // an EAL thread gets its trace buffer as it starts, while tracing is on (DPDK's)
     if Trace.isEnabled { Trace.allocateThreadBuffer() }
@@ -167,7 +185,7 @@ func lcoresInit(config cfg: InternalConfig) throws(Errno) {
 /// A worker still running a function is detached instead; it leaves when its
 /// function returns. Called by rte_eal_cleanup.
 func lcoresCleanup() {
-    guard Lcores.initialized, let blockPtr = eal_launch_current else { return }
+    guard Lcores.initialized, let blockPtr = eal_launch_current_block() else { return }
     var busy = false
     for (id, thread) in Lcores.workers {
         let slot = eal_launch_block_slot(blockPtr, id)

@@ -20,9 +20,9 @@ public func rte_thread_set_affinity(_ cpusetp: UnsafeMutablePointer<rte_cpuset_t
     }
     let set = CPUSet(cpusetp.pointee)
     let socket = Lcores.currentTopology().socket(of: set)
-    eal_tls_socket_id = socket
+    eal_tls_set_socket(socket)
     eal_tls_cpuset_ptr().pointee = cpusetp.pointee
-    let lcore = per_lcore__lcore_id
+    let lcore = eal_tls_lcore_id()
     if lcore < UInt32(RTE_MAX_LCORE) {
         Lcores.info(lcore).pointee.socket_id = socket
         Lcores.info(lcore).pointee.cpuset = cpusetp.pointee

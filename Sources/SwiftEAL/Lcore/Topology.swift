@@ -1,11 +1,16 @@
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// What sysfs says about the CPUs: which exist, their core ids and NUMA nodes.
 /// Read once per init (and lazily for calls that come before it); tests point
 /// `sysfsRoot` at a fake tree.
 struct Topology {
-    nonisolated(unsafe) static var sysfsRoot = "/sys"
+    static var sysfsRoot: String {
+        get { sysfsRootStorage.withLock { $0 } }
+        set { sysfsRootStorage.withLock { $0 = newValue } }
+    }
+    private static let sysfsRootStorage = Mutex("/sys")
 
     /// Per CPU (index < RTE_MAX_LCORE): present, topology core id, NUMA node.
     var detected = [Bool](repeating: false, count: Int(RTE_MAX_LCORE))

@@ -98,7 +98,7 @@ enum LogLevelOptions {
 
     static func apply(_ opt: LogLevelOption) {
         if let written = opt.clampedFrom {
-            fputs("Log level \(written) higher than maximum (\(RTE_LOG_MAX))\n", stderr)
+            fputs("Log level \(written) higher than maximum (\(RTE_LOG_MAX))\n", eal_stderr())
         }
         switch opt.target {
         case .global:

@@ -7,7 +7,7 @@ import Glibc
 enum LogOutput {
     @inline(__always)
     static var stream: UnsafeMutablePointer<FILE> {
-        eal_log_user_stream() ?? eal_log_default_stream() ?? Glibc.stderr
+        eal_log_user_stream() ?? eal_log_default_stream() ?? eal_stderr()
     }
 
     /// rte_vlog: -1 for an unknown type, 0 when filtered, else what vfprintf returns.
@@ -34,14 +34,16 @@ enum LogOutput {
     // MARK: the EAL's default stream (console and syslog)
 
     /// openlog(3)'s ident must outlive the log; kept here between logInit and logCleanup.
+    // Safe: only logInit and logCleanup touch it, from rte_eal_init and rte_eal_cleanup (one at a time).
     nonisolated(unsafe) private static var ident: UnsafeMutablePointer<CChar>? = nil
+    // Safe: as ident; writers reach the stream through eal_log_set_default_stream's atomic pointer.
     nonisolated(unsafe) private static var console: UnsafeMutablePointer<FILE>? = nil
 
     /// Each write goes to stderr and to syslog at the message's level.
     private static let consoleWrite: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int) -> Int = { _, buf, size in
         guard let buf else { return 0 }
-        let n = fwrite(buf, 1, size, Glibc.stderr)
-        fflush(Glibc.stderr)
+        let n = fwrite(buf, 1, size, eal_stderr())
+        fflush(eal_stderr())
         let priority = max(0, min(7, eal_log_get_cur_level() - 1))
         withVaList([Int32(clamping: size), buf]) { vsyslog(priority, "%.*s", $0) }
         return n

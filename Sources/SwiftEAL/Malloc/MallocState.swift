@@ -20,7 +20,7 @@ enum MallocState {
     /// The heap of the calling thread's socket; for threads without one (non-EAL), the
     /// first socket heap that has memory, as DPDK picks.
     static func currentHeapIndex(in s: UnsafeMutablePointer<eal_malloc_shared>) -> Int {
-        let socket = eal_tls_socket_id
+        let socket = eal_tls_socket()
         if socket != UInt32.max, let i = heapIndex(socket: Int32(bitPattern: socket), in: s),
            i < Int(s.pointee.nb_sockets) {
             return i

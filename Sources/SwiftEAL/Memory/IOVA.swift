@@ -1,13 +1,18 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// IO addresses: physical addresses from /proc/self/pagemap (PA mode, root only) or the
 /// virtual address itself (VA mode), and the choice between them.
 enum IOVA {
     /// Whether physical addresses can be read: decided once per init, as DPDK's
     /// rte_eal_using_phys_addrs (hugepages in use and pagemap shows frame numbers).
-    nonisolated(unsafe) static var physAddrsAvailable: Bool? = nil
+    static var physAddrsAvailable: Bool? {
+        get { physAddrsStorage.withLock { $0 } }
+        set { physAddrsStorage.withLock { $0 = newValue } }
+    }
+    private static let physAddrsStorage = Mutex<Bool?>(nil)
 
     /// rte_eal_using_phys_addrs: decided at init, or on first use before it (root with
     /// hugepages reads frame numbers).

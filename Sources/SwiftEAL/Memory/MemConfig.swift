@@ -47,6 +47,7 @@ enum MemConfig {
     // MARK: the memory hotplug lock (process-shared, in the config)
 
     /// Used before init and after cleanup, when there is no config: DPDK would crash.
+    // Safe: the pointer never changes; the rwlock it points to is the synchronisation.
     nonisolated(unsafe) private static let fallback: UnsafeMutablePointer<rte_rwlock_t> = {
         let p = UnsafeMutablePointer<rte_rwlock_t>.allocate(capacity: 1)
         rte_rwlock_init(p)

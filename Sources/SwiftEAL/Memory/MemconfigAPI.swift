@@ -6,11 +6,13 @@ import Glibc
 // after cleanup (no config; DPDK would crash) they are process-local stand-ins.
 
 private enum StandInLocks {
+    // Safe: the pointer never changes; the rwlocks it points to are the synchronisation.
     nonisolated(unsafe) static let rw: UnsafeMutablePointer<rte_rwlock_t> = {
         let p = UnsafeMutablePointer<rte_rwlock_t>.allocate(capacity: 3)
         for i in 0..<3 { rte_rwlock_init(p + i) }
         return p
     }()
+    // Safe: the pointer never changes; the spinlock it points to is the synchronisation.
     nonisolated(unsafe) static let spin: UnsafeMutablePointer<rte_spinlock_t> = {
         let p = UnsafeMutablePointer<rte_spinlock_t>.allocate(capacity: 1)
         rte_spinlock_init(p)

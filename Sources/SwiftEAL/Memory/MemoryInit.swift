@@ -1,12 +1,17 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// Steps 4 and 6 of the init sequence in a primary: hugepage discovery, the memseg
 /// lists, and the memory mapped at init (-m / --socket-mem, --legacy-mem, --no-huge).
 enum MemoryInit {
     /// What discovery found, kept between the two steps of one init.
-    nonisolated(unsafe) static var discovered: [HugepageSize] = []
+    static var discovered: [HugepageSize] {
+        get { discoveredStorage.withLock { $0 } }
+        set { discoveredStorage.withLock { $0 = newValue } }
+    }
+    private static let discoveredStorage = Mutex<[HugepageSize]>([])
 
     /// NUMA nodes with CPUs, as signed socket ids; node 0 when sysfs shows none.
     static func sockets() -> [Int32] {

@@ -1,6 +1,7 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// Pages mapped contiguously in virtual memory inside one memseg list: the unit in
 /// which the malloc heaps grow and shrink.
@@ -18,10 +19,22 @@ struct PageRun: Equatable {
 /// `isMapped`, which takes no lock.
 enum MemoryPages {
     /// Set by init before any other thread can allocate, cleared by cleanup.
-    nonisolated(unsafe) static var dynamic = false
+    static var dynamic: Bool {
+        get { dynamicStorage.load(ordering: .acquiring) }
+        set { dynamicStorage.store(newValue, ordering: .releasing) }
+    }
+    private static let dynamicStorage = Atomic<Bool>(false)
     /// --socket-limit, bytes per socket (0: none).
-    nonisolated(unsafe) static var socketLimit: [Int] = []
-    nonisolated(unsafe) static var sizes: [Int] = []
+    static var socketLimit: [Int] {
+        get { socketLimitStorage.withLock { $0 } }
+        set { socketLimitStorage.withLock { $0 = newValue } }
+    }
+    private static let socketLimitStorage = Mutex<[Int]>([])
+    static var sizes: [Int] {
+        get { sizesStorage.withLock { $0 } }
+        set { sizesStorage.withLock { $0 = newValue } }
+    }
+    private static let sizesStorage = Mutex<[Int]>([])
 
     /// Page sizes the heaps can grow with, largest first.
     static func pageSizes() -> [Int] { sizes }

@@ -50,7 +50,8 @@ struct MPChannelState {
 
 typealias MPStatePtr = UnsafeMutablePointer<MPChannelState>
 
-let mpState: MPStatePtr = {
+// Safe: the pointer never changes; its fields are read and written under its lock.
+nonisolated(unsafe) let mpState: MPStatePtr = {
     let s = MPStatePtr.allocate(capacity: 1)
     s.initialize(to: MPChannelState())
     pthread_mutex_init(&s.pointee.lock, nil)

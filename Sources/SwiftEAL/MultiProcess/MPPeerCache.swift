@@ -16,7 +16,8 @@ struct MPPeerCache {
     var valid = false
 }
 
-let mpPeerCache: UnsafeMutablePointer<MPPeerCache> = {
+// Safe: the pointer never changes; its fields are read and written under its lock.
+nonisolated(unsafe) let mpPeerCache: UnsafeMutablePointer<MPPeerCache> = {
     let c = UnsafeMutablePointer<MPPeerCache>.allocate(capacity: 1)
     c.initialize(to: MPPeerCache())
     pthread_mutex_init(&c.pointee.lock, nil)

@@ -11,7 +11,8 @@ enum MPStatus {
     static let enabled: UInt32 = 2
 
     /// The word for a process with nothing shared (before init, --no-shconf): its own.
-    private static let localWord: UnsafeMutablePointer<UInt32> = {
+    // Safe: the pointer never changes; the word is only reached through AtomicView.
+    nonisolated(unsafe) private static let localWord: UnsafeMutablePointer<UInt32> = {
         let p = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
         p.initialize(to: unknown)
         return p

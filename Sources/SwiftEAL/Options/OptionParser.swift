@@ -20,10 +20,9 @@ enum OptionParser {
     /// Not reentrant (getopt's state is global); `rte_eal_init` runs it once.
     static func parse(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>,
                       available: CPUSet, detected: CPUSet? = nil) -> Result<Parsed, OptionError> {
-        let saved = (optind, opterr, optopt, optarg)
-        defer { (optind, opterr, optopt, optarg) = saved }
-        optind = 0 // 0 makes glibc reinitialise its scanner
-        opterr = 1
+        let saved = eal_getopt_save()
+        defer { eal_getopt_restore(saved) }
+        eal_getopt_reset()
 
         var config = InternalConfig()
         var lcoreOption: String? = nil
@@ -34,7 +33,7 @@ enum OptionParser {
                 // '?' or ':' — glibc already named the offending option.
                 return .failure(OptionError("Invalid 'command line' arguments."))
             }
-            let raw = optarg.map { ByteString(cString: $0) }
+            let raw = eal_getopt_optarg().map { ByteString(cString: $0) }
             if let e = apply(opt, raw, &config, &lcoreOption, detected ?? available) { return .failure(e) }
         }
         if let e = finish(&config, available: available) { return .failure(e) }
@@ -42,27 +41,26 @@ enum OptionParser {
         if config.legacyMem && config.memoryMB == 0 && config.socketMem.isEmpty {
             ealLog(6, "Static memory layout is selected, amount of reserved memory can be adjusted with -m or --socket-mem")
         }
-        return .success(Parsed(config: config, optind: optind))
+        return .success(Parsed(config: config, optind: eal_getopt_optind()))
     }
 
     /// DPDK's early pass: every --log-level is applied before the other options are
     /// read, so their messages follow the new levels. A bad value is reported and
     /// skipped; init does not fail on it.
     static func logLevelPass(argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
-        let saved = (optind, opterr, optopt, optarg)
-        defer { (optind, opterr, optopt, optarg) = saved }
-        optind = 0
+        let saved = eal_getopt_save()
+        defer { eal_getopt_restore(saved) }
         // getopt reports what it does not understand here too, and the pass stops at the
         // first such option or bad level, as DPDK's: its users see those messages twice.
-        opterr = 1
+        eal_getopt_reset()
         while true {
             let c = getopt_long(argc, argv, Opt.shortOptions, Opt.longOptions, nil)
             if c == -1 || c == Int32(UInt8(ascii: "?")) { break }
-            guard c == Opt.logLevel.rawValue, let arg = optarg.map({ ByteString(cString: $0) }) else { continue }
+            guard c == Opt.logLevel.rawValue, let arg = eal_getopt_optarg().map({ ByteString(cString: $0) }) else { continue }
             if let opt = parseLogLevelOption(arg) {
                 applyLogLevelOption(opt)
             } else {
-                if let why = logLevelOptionError(arg) { fputs(why + "\n", stderr) }
+                if let why = logLevelOptionError(arg) { fputs(why + "\n", eal_stderr()) }
                 ealLog(4, "invalid parameters for --log-level")
                 break
             }

@@ -83,7 +83,8 @@ enum Opt: Int32, CaseIterable {
     }
 
     /// getopt's short option string: "a:b:c:d:hl:m:n:r:s:vS:".
-    static let shortOptions: UnsafeMutablePointer<CChar> = {
+    // Safe: built once by the (thread-safe) lazy initializer and only read after, by getopt.
+    nonisolated(unsafe) static let shortOptions: UnsafeMutablePointer<CChar> = {
         var s = ""
         for o in allCases where o.rawValue < 256 {
             s.append(Character(Unicode.Scalar(UInt8(o.rawValue))))
@@ -93,7 +94,8 @@ enum Opt: Int32, CaseIterable {
     }()
 
     /// getopt_long's table, built once and kept for the life of the process.
-    static let longOptions: UnsafeMutablePointer<option> = {
+    // Safe: built once by the (thread-safe) lazy initializer and only read after, by getopt.
+    nonisolated(unsafe) static let longOptions: UnsafeMutablePointer<option> = {
         let named = allCases.filter { $0.longName != nil }
         let table = UnsafeMutablePointer<option>.allocate(capacity: named.count + 1)
         for (i, o) in named.enumerated() {

@@ -1,13 +1,19 @@
+import CEALShared
 import Glibc
+import Synchronization
 
 /// The text `-h`/`--help` and a refused command line print (to stdout, as DPDK does),
 /// followed by the application's own usage hook if it installed one.
 enum Usage {
-    static var applicationHook: (@convention(c) (UnsafePointer<CChar>?) -> Void)? = nil
+    static var applicationHook: (@convention(c) (UnsafePointer<CChar>?) -> Void)? {
+        get { applicationHookStorage.withLock { $0 } }
+        set { applicationHookStorage.withLock { $0 = newValue } }
+    }
+    private static let applicationHookStorage = Mutex<(@convention(c) (UnsafePointer<CChar>?) -> Void)?>(nil)
 
     static func print(programName: ByteString) {
-        fputs("\nUsage: ", stdout)
-        _ = programName.withCString { fputs($0, stdout) } // as given, byte for byte
+        fputs("\nUsage: ", eal_stdout())
+        _ = programName.withCString { fputs($0, eal_stdout()) } // as given, byte for byte
         let text = """
          [options]
 
@@ -69,12 +75,12 @@ enum Usage {
           --huge-worker-stack[=KB]  Worker thread stacks in hugepage memory
 
         """
-        fputs(text, stdout)
+        fputs(text, eal_stdout())
         if let hook = applicationHook {
             // DPDK 22.11 sets the application's part off with this line
-            fputs("===== Application Usage =====\n\n", stdout)
+            fputs("===== Application Usage =====\n\n", eal_stdout())
             programName.withCString { hook($0) }
         }
-        fflush(stdout)
+        fflush(eal_stdout())
     }
 }

@@ -27,7 +27,7 @@ enum PowerIntrinsics {
 @c @implementation
 public func rte_power_monitor(_ pmc: UnsafePointer<rte_power_monitor_cond>?, _ tsc_timestamp: UInt64) -> Int32 {
     guard PowerIntrinsics.waitSupported else { return -ENOTSUP }
-    let lcore = per_lcore__lcore_id
+    let lcore = eal_tls_lcore_id()
     guard lcore < UInt32(RTE_MAX_LCORE), let pmc, PowerIntrinsics.validSize(pmc.pointee.size),
           pmc.pointee.fn != nil, let addr = pmc.pointee.addr else { return -EINVAL }
     let w = eal_power_wait_at(lcore)
@@ -67,7 +67,7 @@ public func rte_power_pause(_ tsc_timestamp: UInt64) -> Int32 {
 public func rte_power_monitor_multi(_ pmc: UnsafePointer<rte_power_monitor_cond>?, _ num: UInt32,
                                     _ tsc_timestamp: UInt64) -> Int32 {
     guard PowerIntrinsics.multiSupported else { return -ENOTSUP }
-    let lcore = per_lcore__lcore_id
+    let lcore = eal_tls_lcore_id()
     guard lcore < UInt32(RTE_MAX_LCORE), let pmc, num > 0 else { return -EINVAL }
     for i in 0..<Int(num) {
         guard PowerIntrinsics.validSize(pmc[i].size), pmc[i].fn != nil, pmc[i].addr != nil else { return -EINVAL }

@@ -88,7 +88,7 @@ public func rte_service_set_runstate_mapped_check(_ id: UInt32, _ enable: Int32)
 @c @implementation
 public func rte_service_run_iter_on_app_lcore(_ id: UInt32, _ serialize_multithread_unsafe: UInt32) -> Int32 {
     guard let s = Services.valid(id) else { return -EINVAL }
-    let ls = eal_service_lcore_at(min(per_lcore__lcore_id, Services.noLcoreSlot))
+    let ls = eal_service_lcore_at(min(eal_tls_lcore_id(), Services.noLcoreSlot))
     // the caller counts as a mapped lcore while it runs the service (runstate_get,
     // and lcore_stop's "only lcore" check)
     _ = eal_fetch_add(&s.pointee.mapped_lcores, 1)

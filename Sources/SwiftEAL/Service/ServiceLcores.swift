@@ -146,7 +146,7 @@ enum ServiceLcores {
 /// The service loop a service lcore runs while started: each pass runs every mapped
 /// service once. The hot path: no allocation, no object, no Swift global.
 private let serviceLoop: LcoreFunction = { _ in
-    let ls = eal_service_lcore_at(min(per_lcore__lcore_id, Services.noLcoreSlot))
+    let ls = eal_service_lcore_at(min(eal_tls_lcore_id(), Services.noLcoreSlot))
     eal_store_seq(&ls.pointee.thread_active, 1)
     while eal_load_acquire(&ls.pointee.runstate) == 1 {
         let mask = eal_load64(&ls.pointee.mask)

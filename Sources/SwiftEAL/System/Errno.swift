@@ -1,5 +1,6 @@
 import CSwiftEAL
 import Glibc
+import CEALShared
 
 /// A POSIX or DPDK error number; internals throw it and the C-API layer turns it
 /// into `rte_errno` plus the documented return value.
@@ -44,9 +45,9 @@ struct Errno: Error, Equatable, CustomStringConvertible {
 
 /// The calling thread's `rte_errno` (the exported TLS `per_lcore__rte_errno`).
 enum RteErrno {
-    @inline(__always) static func set(_ e: Errno) { per_lcore__rte_errno = e.rawValue }
-    @inline(__always) static func set(_ raw: Int32) { per_lcore__rte_errno = raw }
-    @inline(__always) static var value: Int32 { per_lcore__rte_errno }
+    @inline(__always) static func set(_ e: Errno) { eal_tls_set_errno(e.rawValue) }
+    @inline(__always) static func set(_ raw: Int32) { eal_tls_set_errno(raw) }
+    @inline(__always) static var value: Int32 { eal_tls_errno() }
 }
 
 extension Result where Failure == Errno {

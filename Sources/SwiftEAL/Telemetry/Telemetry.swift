@@ -47,7 +47,8 @@ enum Telemetry {
     }
 
     /// The control threads' CPUs for the library's threads: it keeps the pointer.
-    private static let cpuset = UnsafeMutablePointer<rte_cpuset_t>.allocate(capacity: 1)
+    // Safe: the pointer never changes; only start() (rte_eal_init, one at a time) writes the set, before the library reads it.
+    nonisolated(unsafe) private static let cpuset = UnsafeMutablePointer<rte_cpuset_t>.allocate(capacity: 1)
 
     /// rte_eal_init's last step for a primary with telemetry on. Nil undo without the
     /// library; throws when the library is there but cannot start (DPDK's init fails then).

@@ -37,5 +37,5 @@ public func rte_delay_us_sleep(_ us: UInt32) {
 @c @implementation
 public func rte_delay_us_callback_register(_ userfunc: (@convention(c) (UInt32) -> Void)?) {
     // NULL restores the default rather than leaving rte_delay_us to crash
-    rte_delay_us = userfunc ?? { rte_delay_us_block($0) }
+    eal_set_delay_us(userfunc ?? { rte_delay_us_block($0) })
 }

@@ -1,12 +1,23 @@
 import CEALShared
 import CSwiftEAL
 import Glibc
+import Synchronization
 
 /// The TSC frequency, calibrated once per process by `timersInit`.
 enum TSC {
-    /// Ticks per second; 0 until rte_eal_init calibrated it (as DPDK).
-    nonisolated(unsafe) static var hz: UInt64 = 0
-    nonisolated(unsafe) static var calibrated: UInt64 = 0
+    /// Ticks per second; 0 until rte_eal_init calibrated it (as DPDK). Atomic: any
+    /// thread asks (rte_get_tsc_hz), and a relaxed load is a plain load.
+    static var hz: UInt64 {
+        get { hzStorage.load(ordering: .relaxed) }
+        set { hzStorage.store(newValue, ordering: .relaxed) }
+    }
+    private static let hzStorage = Atomic<UInt64>(0)
+    /// The calibrated frequency, kept across init/cleanup cycles.
+    static var calibrated: UInt64 {
+        get { calibratedStorage.load(ordering: .relaxed) }
+        set { calibratedStorage.store(newValue, ordering: .relaxed) }
+    }
+    private static let calibratedStorage = Atomic<UInt64>(0)
 
     /// cpuid leaf 0x15 (crystal clock times TSC ratio), when the CPU reports it.
     static func fromCPUID() -> UInt64 {
@@ -84,5 +95,5 @@ func timersInit(start: (UInt64, Int64)? = nil) throws(Errno) {
     }
     TSC.hz = TSC.calibrated
     ealLog(8, "TSC frequency is ~\(TSC.hz / 1000) KHz")
-    eal_timer_source = EAL_TIMER_TSC
+    eal_set_timer_source(EAL_TIMER_TSC)
 }

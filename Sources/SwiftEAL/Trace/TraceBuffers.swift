@@ -10,26 +10,27 @@ extension Trace {
     /// __rte_trace_mem_per_thread_alloc. Gives nothing while tracing is off or before
     /// rte_eal_init: the event is then not recorded, and the next one asks again.
     static func allocateThreadBuffer() {
-        guard isEnabled, per_lcore_trace_mem == nil else { return }
+        guard isEnabled, eal_tls_trace_mem() == nil else { return }
         let header: UnsafeMutableRawPointer? = state.withLock { s in
             guard s.initialized, s.bufferLen > 0 else { return nil }
-            var raw: UnsafeMutableRawPointer? = nil
-            guard posix_memalign(&raw, 8, Int(EAL_TRACE_HEADER_SIZE) + Int(s.bufferLen)) == 0, let raw else {
+            // Zeroed, all of it: a string field keeps the bytes past its NUL, which went
+            // into trace files as whatever the heap held (calloc skips the work for fresh
+            // mmapped blocks, which are zero already).
+            guard let raw = calloc(1, Int(EAL_TRACE_HEADER_SIZE) + Int(s.bufferLen)) else {
                 ealLog(3, "__rte_trace_mem_per_thread_alloc():\(610) trace mem malloc attempt failed")
                 return nil
             }
-            memset(raw, 0, Int(EAL_TRACE_HEADER_SIZE))
             raw.storeBytes(of: 0, toByteOffset: 0, as: UInt32.self)                    // offset
             raw.storeBytes(of: s.bufferLen, toByteOffset: 4, as: UInt32.self)          // len
             raw.storeBytes(of: EAL_TRACE_CTF_MAGIC, toByteOffset: 8, as: UInt32.self)  // magic
             for (i, b) in s.uuid.enumerated() { raw.storeBytes(of: b, toByteOffset: 12 + i, as: UInt8.self) }
-            raw.storeBytes(of: per_lcore__lcore_id, toByteOffset: 28, as: UInt32.self)
+            raw.storeBytes(of: eal_tls_lcore_id(), toByteOffset: 28, as: UInt32.self)
             _ = pthread_getname_np(pthread_self(), (raw + 32).assumingMemoryBound(to: CChar.self),
                                    Int(__RTE_TRACE_EMIT_STRING_LEN_MAX))
             s.buffers.append(raw)
             return raw
         }
-        per_lcore_trace_mem = header
+        eal_tls_set_trace_mem(header)
     }
 
     /// What rte_trace_dump says of the buffers.

@@ -62,7 +62,7 @@ extension Trace {
             s.dir = nil
             s.sessionCreated = false
         }
-        per_lcore_trace_mem = nil
+        eal_tls_set_trace_mem(nil)
     }
 
     /// rte_trace_regexp's matching: a POSIX basic expression, as DPDK's.

@@ -9,8 +9,10 @@ import Synchronization
 /// reads only a point's handle and the thread's buffer: nothing here is on it.
 enum Trace {
     struct Point {
-        let handle: UnsafeMutablePointer<rte_trace_point_t>
-        let name: UnsafeMutablePointer<CChar>   // our copy, NUL-terminated
+        // Safe: the point's handle word, only ever read and written with atomics.
+        nonisolated(unsafe) let handle: UnsafeMutablePointer<rte_trace_point_t>
+        // Safe: our own copy, NUL-terminated, written once before the point is listed, freed never.
+        nonisolated(unsafe) let name: UnsafeMutablePointer<CChar>
         let fields: String                      // CTF lines, as the point described them
     }
 
@@ -38,12 +40,14 @@ enum Trace {
 
     /// Registrations run one at a time: a point's function reports its fields to
     /// __rte_trace_point_emit_field on the registering thread, into `collected`.
-    static let registerLock: UnsafeMutablePointer<pthread_mutex_t> = {
+    // Safe: the pointer never changes and the mutex it points to is the synchronisation.
+    nonisolated(unsafe) static let registerLock: UnsafeMutablePointer<pthread_mutex_t> = {
         let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(m, nil)
         return m
     }()
     static let registrar = Atomic<Int32>(0)
+    // Safe: only the thread holding registerLock touches it (emitField checks registrar == its tid).
     nonisolated(unsafe) static var collected = ""
 
     static let sizeMask = UInt64(0xffff)

@@ -47,7 +47,7 @@ extension Trace {
         localtime_r(&now, &tmv)
         var buf = [CChar](repeating: 0, count: 64)
         strftime(&buf, buf.count, "%Y-%m-%d-%p-%I-%M-%S", &tmv)
-        return prefix + "-" + String(cString: buf)
+        return prefix + "-" + String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Writes `bytes` to a new file at `path` (replacing one, never through a link).
