@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench clean stage sanitize asan-lib
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage sanitize asan-lib
 
 all: build
 
@@ -54,6 +54,18 @@ demo: deps
 
 check: deps
 	@scripts/check.sh
+
+# The whole fault-injection walk of Tests/c/test_faults.c: every call of every kind in
+# every memory mode, a secondary's too, a retry after each (make check walks the first
+# call of each site in each phase). Long: see the README.
+faults: build
+	@SWIFTEAL_FAULTS_FULL=1 CTEST_TIMEOUT=$${CTEST_TIMEOUT:-14400} Tests/c/run.sh test_faults
+
+# libFuzzer over the option parser, the value parsers, fbarray, malloc/memzone and rte_mp
+# decoding (Tests/fuzz/run.sh): a bounded run, three minutes by default after the build;
+# FUZZ_TIME=<seconds per target> or FUZZ_RUNS=<executions per target> for longer ones.
+fuzz: deps
+	@Tests/fuzz/run.sh
 
 # The Swift tests under TSan and ASan, the C suite against an ASan libswifteal.so
 # (scripts/sanitize.sh; PARTS="tsan asan c-asan" picks some, FILTER a C-suite name).

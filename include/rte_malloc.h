@@ -123,7 +123,8 @@ rte_malloc_get_socket_stats(int socket,
  * address per page (then `n_pages` must be len / page_sz) or is NULL (RTE_BAD_IOVA).
  * The memory's previous contents are lost. Other processes must attach it.
  * @return 0, or -1 with rte_errno EINVAL (bad argument), ENOENT (no such heap),
- *   EPERM (a socket heap), ENOSPC (no room to record the memory).
+ *   EPERM (a socket heap), EBUSY (the memory, or part of it, is already registered),
+ *   ENOSPC (no room to record the memory).
  */
 int
 rte_malloc_heap_memory_add(const char *heap_name, void *va_addr, size_t len,

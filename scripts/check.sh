@@ -81,6 +81,14 @@ hline=$(grep -E '^harness: [0-9]+ passed, [0-9]+ failed' .build/check-harness.lo
 hpassed=$(echo "$hline" | awk '{print $2}'); hpassed=${hpassed:-0}
 hfailed=$(echo "$hline" | awk '{print $4}'); hfailed=${hfailed:-1}
 
+echo "== fuzz smoke"
+# each libFuzzer target (Tests/fuzz) over its seed corpus once, no fuzzing: the targets
+# build and their invariants hold (`make fuzz` fuzzes; a debug build of its own)
+Tests/fuzz/run.sh --smoke | tee .build/check-fuzz.log
+zline=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' .build/check-fuzz.log | tail -n 1)
+zpassed=$(echo "$zline" | awk '{print $2}'); zpassed=${zpassed:-0}
+zfailed=$(echo "$zline" | awk '{print $4}'); zfailed=${zfailed:-1}
+
 echo "== summary"
 echo "$sline (a test is one @Test function; a skipped one is neither passed nor failed)"
 echo "${cparts:-C suite parts: none} (test_*: the checks inside the programs; diff_*, abi_*: one per program; abi_check: one per header; abi_selftest, exports: checks)"
@@ -88,7 +96,8 @@ echo "install: $ipassed checks passed, $ifailed failed"
 echo "examples: $epassed programs passed, $efailed failed, $ewaiting waiting (a waiting example needs symbols not exported yet: neither run nor counted)"
 echo "compat: $kpassed checks passed, $kfailed failed (dpdk-test autotests, LD_PRELOAD, testpmd on SwiftEAL as librte_eal.so.23)"
 echo "harness: $hpassed checks passed, $hfailed failed"
-p=$((spassed + cpassed + ipassed + kpassed + epassed + hpassed))
-f=$((sfailed + cfailed + ifailed + kfailed + efailed + hfailed))
+echo "fuzz smoke: $zpassed targets passed, $zfailed failed (each fuzz target over its seed corpus)"
+p=$((spassed + cpassed + ipassed + kpassed + epassed + hpassed + zpassed))
+f=$((sfailed + cfailed + ifailed + kfailed + efailed + hfailed + zfailed))
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

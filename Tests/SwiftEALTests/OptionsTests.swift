@@ -97,6 +97,11 @@ struct OptionsTests {
         #expect(refused(["-c", "0x100"]) != nil)   // CPU 8 is not available
         #expect(refused(["-c", "0x"]) == ["No lcores in coremask: [0x]", "invalid coremask syntax"]) // DPDK's words
         #expect(refused(["-l", "0", "-c", "1"]) == ["Option -c is ignored, because (-l) is set!"])
+        // fullwidth digits are hex digits to Character.isHexDigit, not to Int(_:radix:):
+        // they crashed the parser (found by Tests/fuzz/parsers); DPDK refuses them
+        #expect(refused(["-c", "ｆ"]) == ["invalid characters in coremask: [ｆ]", "invalid coremask syntax"])
+        #expect(refused(["-c", "0x１"])?.first == "invalid characters in coremask: [0x１]")
+        #expect(refused(["-s", "４", "-l", "0-2"]) == ["invalid service coremask"])
     }
 
     @Test("--lcores maps")
@@ -125,6 +130,16 @@ struct OptionsTests {
         #expect(config(["--lcores", "(0-1)@(0,1),0"])?.enabledLcores == [0, 1])
         #expect(config(["--lcores", "0@0-1"])?.lcores[0].cpus == CPUSet([0, 1]))
         #expect(config(["--lcores", "0-1,1"])?.enabledLcores == [0, 1])
+        // numbers no cpu set holds are refused at once, as DPDK's; the ranges are never
+        // expanded (Tests/fuzz/options found "(10-310733)" hanging the parser)
+        let start = ContinuousClock.now
+        #expect(refused(["--lcores", "(0-1)@(0-1),(10-310733),3"]) == ["invalid parameter for --lcores"])
+        #expect(refused(["--lcores", "(0-999999999)@0"]) == ["invalid parameter for --lcores"])
+        #expect(refused(["--lcores", "0-999999999"]) == ["invalid parameter for --lcores"])
+        #expect(refused(["--lcores", "0@(0-999999999)"]) == ["invalid parameter for --lcores"])
+        #expect(refused(["--lcores", "0@1024"]) == ["invalid parameter for --lcores"])
+        #expect(refused(["--lcores", "0@1023"])?.first == "core 1023 unavailable")
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test("default lcores and --main-lcore")
@@ -268,6 +283,9 @@ struct OptionsTests {
         #expect(refused(["--vfio-intr", "bad"]) == ["invalid parameters for --vfio-intr"])
         #expect(config(["--vfio-vf-token", "12345678-1234-1234-1234-123456789abc"])?.vfioVfToken != nil)
         #expect(refused(["--vfio-vf-token", "nope"]) == ["invalid parameters for --vfio-vf-token"])
+        // (a fullwidth digit passed the check, then crashed reading the token)
+        #expect(refused(["--vfio-vf-token", "１2345678-1234-1234-1234-123456789abc"])
+                == ["invalid parameters for --vfio-vf-token"])
         #expect(config(["--mbuf-pool-ops-name", "ring_mp_mc"])?.mbufPoolOps == "ring_mp_mc")
         #expect(config(["--force-max-simd-bitwidth", "256"])?.maxSimdBitwidth == 256)
         #expect(refused(["--force-max-simd-bitwidth", "100"]) != nil)

@@ -18,7 +18,8 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(here))
 lib = sys.argv[1]
-tsv = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "..", "shared", "abi", "symbols.tsv")
+# a copy of ../shared/abi/symbols.tsv lives here: CI clones the project alone
+tsv = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "symbols.tsv")
 pending_file = sys.argv[3] if len(sys.argv) > 3 else os.path.join(here, "exports_pending.txt")
 
 want = {}

@@ -262,7 +262,7 @@ static inline struct eal_journal_line *eal_journal_line_at(struct eal_malloc_jou
 static inline struct eal_heap_arena *eal_journal_arena_at(struct eal_malloc_journal *j, unsigned int i) { return &j->arena[i]; }
 
 /* This thread's journal (index), -1 before it needs one. */
-extern __thread int32_t eal_malloc_journal_tls __attribute__((visibility("hidden")));  /* not exported */
+extern __attribute__((visibility("hidden"))) __thread int32_t eal_malloc_journal_tls;
 static inline int32_t *eal_malloc_journal_slot(void) { return &eal_malloc_journal_tls; }
 
 /* Owner-tagged spinlocks on the heaps' rte_spinlock_t words. */

@@ -39,10 +39,25 @@ enum SharedConfig {
         // primary unlinks its config (or someone removes the directory), and a lock on
         // the unlinked file would make a primary that the next one cannot see.
         for _ in 0..<100 {
-            let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
+            // Whether this call made the file: one it made and could not lock (the kernel
+            // out of lock records) is nobody's, and goes. One that was there is left.
+            var created = true
+            let fd: FileDescriptor
+            do {
+                fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o600)
+            } catch where error == .EEXIST {
+                created = false
+                do { fd = try FileDescriptor.open(path, O_RDWR) } catch where error == .ENOENT { continue }
+            }
             afterOpenHook?()
             let locked: Bool
-            do { locked = try fd.lock(exclusive: true) } catch { fd.close(); throw error }
+            do { locked = try fd.lock(exclusive: true) } catch {
+                // a primary that opened it meanwhile checks after locking that it is
+                // still the file at the path, as for a departing primary's
+                if created && fd.isFile(at: path) { _ = path.withCString { unlink($0) } }
+                fd.close()
+                throw error
+            }
             guard locked else {
                 fd.close()
                 if !quiet { ealLog(4, "Cannot create lock on '\(path)'. Is another primary process running?") }
@@ -64,7 +79,7 @@ enum SharedConfig {
         do throws(Errno) {
             try fd.truncate(mappedLength)
             let hint = UnsafeMutableRawPointer(bitPattern: UInt(baseAddress == 0 ? defaultBaseAddress : baseAddress))
-            let p = mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
+            let p = Sys.mmap(hint, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED, fd.rawValue, 0)
             guard let p, p != MAP_FAILED else { throw Errno.current }
             memset(p, 0, mappedLength)
             let cfg = p.bindMemory(to: eal_shared_config.self, capacity: 1)
@@ -119,7 +134,7 @@ enum SharedConfig {
                 return fstat(fd.rawValue, &st) == 0 && Int(st.st_size) >= mappedLength
             }
             // First a look at where the primary put it, then the real mapping there.
-            guard let peek = mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
+            guard let peek = Sys.mmap(nil, mappedLength, PROT_READ, MAP_SHARED, fd.rawValue, 0), peek != MAP_FAILED else {
                 throw Errno.current
             }
             let cfgPeek = peek.assumingMemoryBound(to: eal_shared_config.self)
@@ -142,7 +157,7 @@ enum SharedConfig {
                 munmap(peek, mappedLength)
                 throw error
             }
-            let p = mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
+            let p = Sys.mmap(want, mappedLength, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd.rawValue, 0)
             guard let p, p != MAP_FAILED else {
                 ealLog(4, "Cannot mmap memory for rte_config at [\(String(describing: want))]")
                 throw Errno.EAGAIN

@@ -8,7 +8,7 @@ extension FBArray {
     /// were removed; a directory that cannot be read removes nothing.
     @discardableResult
     static func removeUnusedFiles(inDirectory directory: ByteString) -> Int {
-        guard let dir = directory.withCString({ opendir($0) }) else { return 0 }
+        guard let dir = directory.withCString({ Sys.opendir($0) }) else { return 0 }
         defer { closedir(dir) }
         var removed = 0
         while let entry = readdir(dir) {

@@ -218,6 +218,17 @@ enum FBArray {
         }
     }
 
+    /// For the EAL's own arrays when it lets them go (cleanup, a failed init): destroyed
+    /// when possible, otherwise (another process maps it, or its lock could not be
+    /// taken) this process's mapping, descriptor and lock go all the same; the file
+    /// stays for its other users, and the primary's sweep of the runtime directory
+    /// removes it once nobody holds it.
+    static func destroyOrDetach(_ arr: UnsafeMutablePointer<rte_fbarray>) {
+        do throws(Errno) { try destroy(arr) } catch {
+            if error != .ENOENT { _ = try? detach(arr) }
+        }
+    }
+
     /// After rte_eal_cleanup the runtime directory is no longer this process's, and
     /// cleanup could not remove it while an array's file was in it: the last such
     /// array to go removes it (rmdir: only when empty).
@@ -229,9 +240,9 @@ enum FBArray {
     // MARK: system calls
 
     /// flock without waiting: true when taken, false when another holder conflicts.
-    static func flockNB(_ fd: Int32, _ op: Int32) throws(Errno) -> Bool {
+    static func flockNB(_ fd: Int32, _ op: Int32, file: StaticString = #fileID, line: UInt = #line) throws(Errno) -> Bool {
         while true {
-            if fbarray_flock(fd, op | LOCK_NB) == 0 { return true }
+            if Sys.flock(fd, op | LOCK_NB, file: file, line: line) == 0 { return true }
             let e = Errno.current
             if e == .EINTR { continue }
             if e == .EAGAIN { return false }
@@ -242,10 +253,11 @@ enum FBArray {
     private static let mapFixedNoReplace: Int32 = 0x100000
 
     /// Maps the file at `addr`: exactly there (or EEXIST) when `exact`, else as a hint.
-    static func mapShared(_ fd: Int32, length: Int, at addr: UnsafeMutableRawPointer?,
-                          exact: Bool) throws(Errno) -> UnsafeMutableRawPointer {
+    static func mapShared(_ fd: Int32, length: Int, at addr: UnsafeMutableRawPointer?, exact: Bool,
+                          file: StaticString = #fileID, line: UInt = #line) throws(Errno) -> UnsafeMutableRawPointer {
         let flags = MAP_SHARED | (exact && addr != nil ? mapFixedNoReplace : 0)
-        guard let p = mmap(addr, length, PROT_READ | PROT_WRITE, flags, fd, 0), p != MAP_FAILED else {
+        guard let p = Sys.mmap(addr, length, PROT_READ | PROT_WRITE, flags, fd, 0, file: file, line: line),
+              p != MAP_FAILED else {
             throw Errno.current
         }
         if exact, let addr, p != addr { // an old kernel took NOREPLACE as a hint
@@ -255,9 +267,9 @@ enum FBArray {
         return p
     }
 
-    static func mapPrivate(length: Int) throws(Errno) -> UnsafeMutableRawPointer {
-        guard let p = mmap(nil, length, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), p != MAP_FAILED else {
+    static func mapPrivate(length: Int, file: StaticString = #fileID, line: UInt = #line) throws(Errno) -> UnsafeMutableRawPointer {
+        guard let p = Sys.mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0,
+                               file: file, line: line), p != MAP_FAILED else {
             throw Errno.current
         }
         return p

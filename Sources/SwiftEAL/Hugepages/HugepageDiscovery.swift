@@ -83,7 +83,7 @@ enum HugepageDiscovery {
 
     /// The sizes of `hugepages-<N>kB` directories, in bytes.
     static func sizesInSysfs(_ dir: String) -> [Int] {
-        guard let d = opendir(dir) else { return [] }
+        guard let d = Sys.opendir(dir) else { return [] }
         defer { closedir(d) }
         var sizes: [Int] = []
         while let e = readdir(d) {

@@ -11,7 +11,7 @@ enum HugepageFiles {
     @discardableResult
     static func clearUnused(directory dir: ByteString, prefix: ByteString) -> Int {
         let stem = prefix.bytes + Array("map_".utf8)
-        guard let d = dir.withCString({ opendir($0) }) else { return 0 }
+        guard let d = dir.withCString({ Sys.opendir($0) }) else { return 0 }
         defer { closedir(d) }
         var removed = 0
         while let e = readdir(d) {
@@ -19,7 +19,7 @@ enum HugepageFiles {
             guard name.count > stem.count, name.starts(with: stem),
                   name[stem.count...].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
             let path = dir + "/" + ByteString(name)
-            let fd = path.withCString { Glibc.open($0, O_RDWR | O_CLOEXEC | O_NOFOLLOW) }
+            let fd = path.withCString { Sys.open($0, O_RDWR | O_CLOEXEC | O_NOFOLLOW) }
             guard fd >= 0 else { continue }
             if (try? FBArray.flockNB(fd, LOCK_EX)) == true, path.withCString({ unlink($0) }) == 0 { removed += 1 }
             Glibc.close(fd)
@@ -47,7 +47,7 @@ enum HugepageFiles {
             }
         }
         let fd = try path.withCString { (p) throws(Errno) -> Int32 in
-            try syscall { Glibc.open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+            try syscall { Sys.open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         }
         defer { Glibc.close(fd) }
         try withUnsafeBytes(of: &info) { (raw) throws(Errno) in try FileDescriptor(rawValue: fd).writeAll(raw) }
@@ -56,7 +56,7 @@ enum HugepageFiles {
     /// Reads what the primary published (secondaries).
     static func read(path: ByteString) throws(Errno) -> [HugepageSize] {
         let fd = try path.withCString { (p) throws(Errno) -> Int32 in
-            try syscall { Glibc.open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+            try syscall { Sys.open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
         }
         defer { Glibc.close(fd) }
         var info = eal_hugepage_info()

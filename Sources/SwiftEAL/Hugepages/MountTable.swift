@@ -81,8 +81,8 @@ enum MountTable {
 
 /// A whole file's bytes (small system files: /proc/mounts, meminfo, sysfs values); nil
 /// when it cannot be opened.
-func readFileBytes(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+func readFileBytes(_ path: String, limit: Int = 1 << 20, file: StaticString = #fileID, line: UInt = #line) -> [UInt8]? {
+    let fd = Sys.open(path, O_RDONLY | O_CLOEXEC, file: file, line: line)
     if fd < 0 { return nil }
     defer { close(fd) }
     var out: [UInt8] = []

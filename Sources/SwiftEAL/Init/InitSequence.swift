@@ -56,20 +56,32 @@ enum InitSequence {
         // The directory is held open (RuntimeDir.removeIfEmpty) from just after the
         // config step: the config takes the lowest free descriptor first, as in DPDK
         // (dpdk-test's eal_flags tests take the prefix from fd 3's path).
+        // DPDK makes it while parsing the options: failing, init fails as for a bad
+        // option (EINVAL); with nothing to share (--no-shconf, --in-memory) it goes on
+        // without one.
         let heldDir = HeldDirectory()
-        try step("Cannot create runtime directory") { () throws(Errno) -> (() -> Void)? in
+        do throws(Errno) {
             let dir = try RuntimeDir.make(prefix: config.filePrefix)
             Runtime.directory = dir
             copyRuntimeDir(dir)
-            return {
+            EALState.undo.append(("runtime directory", {
                 Runtime.directory = nil
                 copyRuntimeDir("")
+                // what the steps could not remove and nobody holds (an array whose lock
+                // failed at destroy), as the next primary's init would sweep it
+                if EALState.processType == RTE_PROC_PRIMARY { FBArray.removeUnusedFiles(inDirectory: dir) }
                 if let held = heldDir.fd {
                     RuntimeDir.removeIfEmpty(dir, held: held)
                 } else {
                     _ = dir.withCString { rmdir($0) } // init failed before the hold: only when empty
                 }
-            }
+            }))
+        } catch where !Runtime.sharesConfig {
+            ealLog(5, "No DPDK runtime directory created")
+        } catch {
+            ealLog(4, "Cannot create runtime directory")
+            initAlert("Invalid 'command line' arguments.")
+            throw .EINVAL
         }
 
         try step("Cannot init config") { () throws(Errno) -> (() -> Void)? in

@@ -16,7 +16,7 @@ enum EpollTLS {
 
     static func current() -> Int32 {
         if let v = pthread_getspecific(key) { return Int32(Int(bitPattern: v)) - 1 }
-        let fd = epoll_create1(Int32(EPOLL_CLOEXEC))
+        let fd = Sys.epollCreate(Int32(EPOLL_CLOEXEC))
         if fd < 0 {
             ealLog(4, "Cannot create epoll instance")
             return -1
@@ -77,7 +77,7 @@ enum Epoll {
         // uninitialised stack there).
         ev.data.ptr = UnsafeMutableRawPointer(event)
         ev.events = event.pointee.epdata.event
-        if epoll_ctl(epfd, op, fd, &ev) < 0 {
+        if Sys.epollCtl(epfd, op, fd, &ev) < 0 {
             let e = errno
             ealLog(4, "Error op \(op) fd \(fd) epoll_ctl, \(String(cString: strerror(e)))")
             if op == EPOLL_CTL_ADD { status.store(UInt32(RTE_EPOLL_INVALID)) }
@@ -131,7 +131,7 @@ enum Epoll {
         let batch = min(maxevents, Epoll.maxWaitBatch)
         return withUnsafeTemporaryAllocation(of: epoll_event.self, capacity: Int(batch)) { buf in
             while true {
-                let rc = epoll_wait(epfd, buf.baseAddress, batch, timeout)
+                let rc = Sys.epollWait(epfd, buf.baseAddress, batch, timeout)
                 if rc > 0 { return process(buf.baseAddress!, Int(rc), events) }
                 if rc == 0 { return 0 }
                 let e = errno

@@ -141,21 +141,47 @@ private func dispatch(_ s: IntrStatePtr, fd: Int32, events: UInt32) -> Bool {
 }
 
 /// A fresh epoll set: the wake-up pipe plus every source's fd. Nil when stopping.
+/// Out of memory or descriptors (epoll_create1, or an epoll_ctl that fails for want
+/// of memory) the thread waits and tries again: without its set it would hear neither
+/// its sources nor the pipe, and cleanup, which wakes it through the pipe, would wait
+/// for it for ever. An fd epoll refuses for any other reason (a regular file, say) is
+/// left out and said, as DPDK does.
 private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
-    let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
-    if epfd < 0 {
-        ealLog(4, "Cannot create epoll instance: \(String(cString: strerror(errno)))")
-        return nil
+    var delayUs: UInt32 = 1000
+    while true {
+        switch tryBuildWaitList(s) {
+        case .built(let epfd): return epfd
+        case .stopping: return nil
+        case .failed(let e):
+            s.lock()
+            let stopping = s.pointee.stopping
+            s.unlock()
+            if stopping { return nil }
+            if delayUs == 1000 { ealLog(4, "Cannot build the interrupt thread's epoll set (\(e)): trying again") }
+            usleep(delayUs)
+            delayUs = min(delayUs * 2, 100_000)
+        }
     }
+}
+
+private enum WaitListResult { case built(Int32), stopping, failed(Errno) }
+
+private func tryBuildWaitList(_ s: IntrStatePtr) -> WaitListResult {
+    let epfd = Sys.epollCreate(Int32(EPOLL_CLOEXEC))
+    if epfd < 0 { return .failed(Errno.current) }
     var ev = epoll_event()
     ev.events = EPOLLIN.rawValue | EPOLLPRI.rawValue
     ev.data.fd = s.pointee.pipeRead
-    _ = epoll_ctl(epfd, EPOLL_CTL_ADD, s.pointee.pipeRead, &ev)
+    if Sys.epollCtl(epfd, EPOLL_CTL_ADD, s.pointee.pipeRead, &ev) < 0 {
+        let e = Errno.current
+        close(epfd)
+        return .failed(e)
+    }
     s.lock()
     if s.pointee.stopping {
         s.unlock()
         close(epfd)
-        return nil
+        return .stopping
     }
     var cur = s.pointee.sources
     while let src = cur {
@@ -166,13 +192,19 @@ private func buildWaitList(_ s: IntrStatePtr) -> Int32? {
         var e = epoll_event()
         e.events = EPOLLIN.rawValue | EPOLLPRI.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue
         e.data.fd = src.pointee.fd
-        if epoll_ctl(epfd, EPOLL_CTL_ADD, src.pointee.fd, &e) < 0 {
-            ealLog(4, "Error adding fd \(src.pointee.fd) epoll_ctl, \(String(cString: strerror(errno)))")
+        if Sys.epollCtl(epfd, EPOLL_CTL_ADD, src.pointee.fd, &e) < 0 {
+            let err = Errno.current
+            if err == .ENOMEM || err == .ENOSPC {
+                s.unlock()
+                close(epfd)
+                return .failed(err)
+            }
+            ealLog(4, "Error adding fd \(src.pointee.fd) epoll_ctl, \(err)")
         }
         cur = src.pointee.next
     }
     s.unlock()
-    return epfd
+    return .built(epfd)
 }
 
 /// Empties the wake-up pipe (non-blocking).
@@ -196,7 +228,7 @@ private func intrThreadMain(_ s: IntrStatePtr) {
     while let epfd = buildWaitList(s) {
         var rebuild = false
         while !rebuild {
-            let n = epoll_wait(epfd, events, IntrState.eventCapacity, -1)
+            let n = Sys.epollWait(epfd, events, IntrState.eventCapacity, -1)
             if n < 0 {
                 if errno == EINTR { continue }
                 ealLog(4, "epoll_wait on the interrupt set failed: \(String(cString: strerror(errno)))")

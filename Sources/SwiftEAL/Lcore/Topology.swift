@@ -25,7 +25,7 @@ struct Topology {
         let nodeRoot = root + "/devices/system/node"
         // node<N>/cpu<M> entries: scan each node directory once
         for node in 0..<Int(RTE_MAX_NUMA_NODES) {
-            guard let dir = opendir(nodeRoot + "/node\(node)") else { continue }
+            guard let dir = Sys.opendir(nodeRoot + "/node\(node)") else { continue }
             defer { closedir(dir) }
             while let ent = readdir(dir) {
                 let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
@@ -62,8 +62,8 @@ struct Topology {
 }
 
 /// A whole small text file, or nil when it cannot be read.
-func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+func readSmallFile(_ path: String, file: StaticString = #fileID, line: UInt = #line) -> String? {
+    let fd = Sys.open(path, O_RDONLY | O_CLOEXEC, file: file, line: line)
     if fd < 0 { return nil }
     defer { close(fd) }
     var buf = [UInt8](repeating: 0, count: 4096)

@@ -116,9 +116,16 @@ enum ExternalHeaps {
         guard len >= HeapLayout.minElem else { throw .EINVAL }
         guard let r = (0..<Int(EAL_MALLOC_MAX_REGIONS)).lazy.map({ eal_malloc_region_at(s, UInt32($0)) })
             .first(where: { $0.pointee.len == 0 }) else { throw .ENOSPC }
-        let list = try ExternalMemory.register(base: va, length: len, iovas: UnsafePointer(iovas),
+        let list: Int32
+        do throws(Errno) {
+            list = try ExternalMemory.register(base: va, length: len, iovas: UnsafePointer(iovas),
                                                pageCount: len / pageSize, pageSize: pageSize,
                                                socket: heap.socket, heap: true, name: "heap")
+        } catch {
+            // memory some list (this heap's, another's, rte_extmem's) already holds:
+            // DPDK's answer is EBUSY
+            throw error == .EEXIST ? .EBUSY : error
+        }
         guard let slot = HeapSlots.find(s, list: list, pageSize: pageSize, external: true) else {
             try? ExternalMemory.unregister(base: va, length: len)
             throw .ENOSPC

@@ -36,7 +36,7 @@ enum MallocInit {
     static func sockets() -> [Int32] {
         var found: [Int32] = []
         for node in 0..<Int(RTE_MAX_NUMA_NODES) {
-            guard let dir = opendir(Topology.sysfsRoot + "/devices/system/node/node\(node)") else { continue }
+            guard let dir = Sys.opendir(Topology.sysfsRoot + "/devices/system/node/node\(node)") else { continue }
             defer { closedir(dir) }
             while let ent = readdir(dir) {
                 let isCPU = withUnsafeBytes(of: ent.pointee.d_name) { raw in

@@ -32,10 +32,21 @@ enum MallocState {
     }
 
     /// Whether `socket` means "any socket": SOCKET_ID_ANY, or without hugepages any id
-    /// that is not an external heap's (DPDK uses any memory then).
+    /// that is not an external heap's (DPDK uses any memory then: a negative id, one past
+    /// the sockets, INT_MAX, an external id no heap has).
     @inline(__always)
     static func meansAny(_ socket: Int32) -> Bool {
-        socket == SOCKET_ID_ANY || (local.pointee.any_socket != 0 && socket < Int32(EAL_MALLOC_FIRST_EXT_SOCKET))
+        if socket == SOCKET_ID_ANY { return true }
+        guard local.pointee.any_socket != 0 else { return false }
+        return socket < Int32(EAL_MALLOC_FIRST_EXT_SOCKET) || !isExternalHeap(socket)
+    }
+
+    /// Whether an external heap has `socket` for its id (ids from
+    /// EAL_MALLOC_FIRST_EXT_SOCKET on are only ever theirs).
+    @inline(never)
+    static func isExternalHeap(_ socket: Int32) -> Bool {
+        guard let s = shared, let i = heapIndex(socket: socket, in: s) else { return false }
+        return eal_malloc_heap_at(s, UInt32(i)).pointee.external != 0
     }
 }
 

@@ -57,7 +57,7 @@ enum IOVA {
 
     /// An IOMMU shows as groups in /sys/kernel/iommu_groups.
     static func iommuPresent() -> Bool {
-        guard let d = opendir(Topology.sysfsRoot + "/kernel/iommu_groups") else { return false }
+        guard let d = Sys.opendir(Topology.sysfsRoot + "/kernel/iommu_groups") else { return false }
         defer { closedir(d) }
         while let e = readdir(d) {
             if e.pointee.d_name.0 != UInt8(ascii: ".") { return true }
@@ -79,7 +79,7 @@ struct Pagemap {
     private var fd: Int32 = -2
 
     mutating func physicalAddress(of addr: UnsafeRawPointer) -> UInt64? {
-        if fd == -2 { fd = Glibc.open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC) }
+        if fd == -2 { fd = Sys.open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
         let va = UInt(bitPattern: addr)

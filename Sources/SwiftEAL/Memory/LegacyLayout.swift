@@ -7,8 +7,10 @@ import Glibc
 /// (what IOVA-contiguous allocations need), with a one-page hole between runs.
 enum LegacyLayout {
     /// Reorders the used segments 0 ..< n of list `li` (a page file or memfd per page).
-    /// Leaves the list as it is when the sorted layout would not fit in it.
-    static func sortByIOVA(list li: Int, in mem: UnsafeMutablePointer<eal_mem_config>) {
+    /// Leaves the list as it is when the sorted layout would not fit in it. Throws when a
+    /// page cannot be mapped at its new place: the list's records still say the old
+    /// layout, whose files the caller's undo releases (with the whole range).
+    static func sortByIOVA(list li: Int, in mem: UnsafeMutablePointer<eal_mem_config>) throws(Errno) {
         let msl = MemConfig.list(mem, li)
         let n = Int(msl.pointee.memseg_arr.count)
         let size = Int(msl.pointee.page_sz)
@@ -25,8 +27,8 @@ enum LegacyLayout {
         }
         guard slot < Int(msl.pointee.memseg_arr.len), target != Array(0..<n) else { return }
 
-        pageFiles.withLock { t in
-            guard t.lists[li].fds.count == Int(msl.pointee.memseg_arr.len) else { return }
+        let moved = try pageFiles.withLock { (t: inout PageFileTable) throws(Errno) -> Bool in
+            guard t.lists[li].fds.count == Int(msl.pointee.memseg_arr.len) else { return false }
             let fds = t.lists[li].fds
             // every page file keeps its page while the mappings move
             VirtualArea.restore(base, length: n * size)
@@ -37,8 +39,13 @@ enum LegacyLayout {
                 let new = target[old]
                 newFds[new] = fds[old]
                 if old < unlinked.count { newUnlinked[new] = unlinked[old] }
-                _ = mmap(base + new * size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE,
-                         fds[old], 0)
+                let addr = base + new * size
+                guard Sys.mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE,
+                               fds[old], 0) == addr else {
+                    let e = Errno.current
+                    ealLog(4, "Cannot map a hugepage at its IOVA-sorted place \(addr): \(e)")
+                    throw e
+                }
             }
             t.lists[li].fds = newFds
             if !unlinked.isEmpty { t.lists[li].unlinked = newUnlinked }
@@ -59,7 +66,9 @@ enum LegacyLayout {
                     }
                 }
             }
+            return true
         }
+        guard moved else { return }
         for (old, page) in pages {
             let ms = MemsegLists.segment(msl, target[old])
             ms.pointee = page

@@ -33,7 +33,7 @@ enum MemConfig {
             return { eal_mcfg_publish(nil) }
         }
         let len = MemoryLayout<eal_shared_config>.size
-        guard let p = mmap(nil, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+        guard let p = Sys.mmap(nil, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             throw Errno.current
         }
         let cfg = p.bindMemory(to: eal_shared_config.self, capacity: 1)

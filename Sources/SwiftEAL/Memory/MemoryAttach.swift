@@ -59,7 +59,7 @@ enum MemoryAttach {
     private static func attachAnonymous(_ li: Int, _ mem: UnsafeMutablePointer<eal_mem_config>, primary: Int32) throws(Errno) {
         let msl = MemConfig.list(mem, li)
         let base = msl.pointee.base_va!
-        let fd = Glibc.open("/proc/\(primary)/fd/\(mem.pointee.anon_fd)", O_RDWR | O_CLOEXEC)
+        let fd = Sys.open("/proc/\(primary)/fd/\(mem.pointee.anon_fd)", O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
             ealLog(4, "Cannot open the primary's --no-huge memory (/proc/\(primary)/fd/\(mem.pointee.anon_fd)): \(Errno.current)")
             throw .ENOENT
@@ -71,7 +71,7 @@ enum MemoryAttach {
             Glibc.close(fd)
             throw error
         }
-        guard mmap(base, msl.pointee.len, PROT_READ | PROT_WRITE, MAP_SHARED | EAL_MAP_FIXED_NOREPLACE, fd, 0) == base else {
+        guard Sys.mmap(base, msl.pointee.len, PROT_READ | PROT_WRITE, MAP_SHARED | EAL_MAP_FIXED_NOREPLACE, fd, 0) == base else {
             ealLog(4, "Could not map memory at \(base) in this secondary process: the address is taken. Start the primary with --base-virtaddr at a free address")
             Glibc.close(fd)
             LocalLists.remove(li)
@@ -111,7 +111,7 @@ enum MemoryAttach {
                     seg = Int(next)
                     let (fd, offset) = try t.openExisting(list: li, segment: seg, pageSize: size, segments: segments)
                     let addr = base + seg * size
-                    guard mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off_t(offset)) == addr else {
+                    guard Sys.mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off_t(offset)) == addr else {
                         throw Errno.current
                     }
                     seg += 1
@@ -147,7 +147,7 @@ extension PageFileTable {
         guard let path = backing.path(list: list, segment: seg, pageSize: pageSize) else { throw .ENOENT }
         if backing.kind == EAL_PAGES_FILE_PER_LIST, lists[list].listFd >= 0 { return (lists[list].listFd, seg * pageSize) }
         let fd = try path.withCString { (p) throws(Errno) -> Int32 in
-            try syscall { Glibc.open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW) }
+            try syscall { Sys.open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW) }
         }
         guard (try? FBArray.flockNB(fd, LOCK_SH)) == true else {
             Glibc.close(fd)

@@ -35,16 +35,17 @@ enum MemoryEvents {
         return ByteString(cString: name)
     }
 
-    /// Dynamic memory only: with --legacy-mem (and --no-huge) memory never changes.
+    /// Dynamic memory only: with --legacy-mem (and --no-huge) memory never changes. As
+    /// DPDK's, this is checked before the arguments: in legacy mode every call is ENOTSUP.
     private static func requireDynamic() throws(Errno) {
         if Runtime.config.legacyMem { throw .ENOTSUP }
     }
 
     static func register(name: UnsafePointer<CChar>?, function: rte_mem_event_callback_t?,
                          arg: UnsafeMutableRawPointer?) throws(Errno) {
+        try requireDynamic()
         guard let function else { throw .EINVAL }
         let n = try checkedName(name)
-        try requireDynamic()
         try registry.withLock { (r: inout Registry) throws(Errno) in
             if r.callbacks.contains(where: { $0.name == n && $0.arg == arg }) { throw .EEXIST }
             r.callbacks.append(Callback(name: n, function: function, arg: arg))
@@ -52,8 +53,8 @@ enum MemoryEvents {
     }
 
     static func unregister(name: UnsafePointer<CChar>?, arg: UnsafeMutableRawPointer?) throws(Errno) {
-        let n = try checkedName(name)
         try requireDynamic()
+        let n = try checkedName(name)
         try registry.withLock { (r: inout Registry) throws(Errno) in
             guard let i = r.callbacks.firstIndex(where: { $0.name == n && $0.arg == arg }) else { throw .ENOENT }
             r.callbacks.remove(at: i)
@@ -62,9 +63,9 @@ enum MemoryEvents {
 
     static func registerValidator(name: UnsafePointer<CChar>?, function: rte_mem_alloc_validator_t?,
                                   socket: Int32, limit: Int) throws(Errno) {
+        try requireDynamic()
         guard let function, socket >= 0 else { throw .EINVAL }
         let n = try checkedName(name)
-        try requireDynamic()
         try registry.withLock { (r: inout Registry) throws(Errno) in
             if r.validators.contains(where: { $0.name == n && $0.socket == socket }) { throw .EEXIST }
             r.validators.append(Validator(name: n, function: function, socket: socket, limit: limit))
@@ -72,9 +73,9 @@ enum MemoryEvents {
     }
 
     static func unregisterValidator(name: UnsafePointer<CChar>?, socket: Int32) throws(Errno) {
+        try requireDynamic()
         guard socket >= 0 else { throw .EINVAL }
         let n = try checkedName(name)
-        try requireDynamic()
         try registry.withLock { (r: inout Registry) throws(Errno) in
             guard let i = r.validators.firstIndex(where: { $0.name == n && $0.socket == socket }) else { throw .ENOENT }
             r.validators.remove(at: i)

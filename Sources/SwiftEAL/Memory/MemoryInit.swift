@@ -85,10 +85,10 @@ enum MemoryInit {
         try MemsegLists.create(index: 0, in: mem, name: "nohugemem", pageSize: page, socket: 0,
                                segments: length / page, hint: nextAddress(config))
         let msl = MemConfig.list(mem, 0)
-        let fd = eal_memfd_create("nohuge", 1 /* MFD_CLOEXEC */)
+        let fd = Sys.memfdCreate("nohuge", 1 /* MFD_CLOEXEC */)
         guard fd >= 0 else { throw Errno.current }
-        guard ftruncate(fd, off_t(length)) == 0,
-              mmap(msl.pointee.base_va, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == msl.pointee.base_va
+        guard Sys.ftruncate(fd, off_t(length)) == 0,
+              Sys.mmap(msl.pointee.base_va, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == msl.pointee.base_va
         else {
             let e = Errno.current
             Glibc.close(fd)
@@ -158,7 +158,7 @@ enum MemoryInit {
         if config.legacyMem && EALState.iovaMode == RTE_IOVA_PA && backing.kind != EAL_PAGES_FILE_PER_LIST
             && !backing.memfdPerList {
             for li in 0..<MemConfig.listCount where MemConfig.list(mem, li).pointee.base_va != nil {
-                LegacyLayout.sortByIOVA(list: li, in: mem)
+                try LegacyLayout.sortByIOVA(list: li, in: mem)
             }
         }
         MemoryPages.sizes = sizes.map(\.pageSize)
@@ -277,6 +277,7 @@ enum MemoryInit {
                 pageFiles.withLock { $0.closeList(li) }
                 MemsegLists.destroy(index: li, in: mem)
             }
+            pageFiles.withLock { $0.retryDeferred(last: true) }
         }
     }
 }

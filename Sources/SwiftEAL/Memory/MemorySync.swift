@@ -84,7 +84,7 @@ enum MemorySync {
                 if used {
                     do throws(Errno) {
                         let (fd, offset) = try t.openExisting(list: li, segment: seg, pageSize: size, segments: n)
-                        guard mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off_t(offset)) == addr else {
+                        guard Sys.mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off_t(offset)) == addr else {
                             throw Errno.current
                         }
                         mapped[seg] = true

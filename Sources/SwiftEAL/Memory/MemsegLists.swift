@@ -73,7 +73,7 @@ enum MemsegLists {
                 area = try VirtualArea.reserve(length: length, alignment: pageSize, hint: hint)
             } catch {
                 ealLog(4, "Cannot reserve \(length >> 20) MB of address space for memseg list \(name)")
-                try? FBArray.destroy(&msl.pointee.memseg_arr)
+                FBArray.destroyOrDetach(&msl.pointee.memseg_arr)
                 throw error
             }
         }
@@ -95,7 +95,7 @@ enum MemsegLists {
         guard let base = msl.pointee.base_va else { return }
         LocalLists.remove(index)
         if msl.pointee.external == 0 { VirtualArea.release(base, length: msl.pointee.len) }
-        _ = try? FBArray.destroy(&msl.pointee.memseg_arr)
+        FBArray.destroyOrDetach(&msl.pointee.memseg_arr)
         UnsafeMutableRawPointer(msl).initializeMemory(as: UInt8.self, repeating: 0,
                                                       count: MemoryLayout<rte_memseg_list>.size)
     }

@@ -49,6 +49,14 @@ struct ListFiles {
 struct PageFileTable {
     var backing = PageBacking()
     var lists = [ListFiles](repeating: ListFiles(), count: Int(RTE_MAX_MEMSEG_LISTS))
+    /// Files of released pages whose lock could not be taken for a reason other than
+    /// another holder (the kernel out of lock records): whether another process maps
+    /// them is unknown, so they are kept open and asked again after the batch of
+    /// releases, and a last time when the memory is released at cleanup.
+    var undecided: [(fd: Int32, path: ByteString)] = []
+    /// Released pages of a list file or memfd whose hole could not be punched: they stay
+    /// allocated until it is, after the next batch of releases (or the list closes).
+    var unpunched: [(list: Int, segment: Int, pageSize: Int)] = []
 }
 
 let pageFiles = Mutex(PageFileTable())
@@ -76,11 +84,13 @@ extension PageFileTable {
                 lists[list].listFd = fd
                 lists[list].listPath = path
             }
+            unpunched.removeAll { $0.list == list && $0.segment == seg }
             return (lists[list].listFd, seg * pageSize, false)
         case EAL_PAGES_MEMFD where backing.memfdPerList:
             if lists[list].listFd < 0 {
                 lists[list].listFd = try memfd(name: "seg_\(list)", pageSize: pageSize)
             }
+            unpunched.removeAll { $0.list == list && $0.segment == seg }
             return (lists[list].listFd, seg * pageSize, false)
         case EAL_PAGES_MEMFD:
             if lists[list].fds.isEmpty { lists[list].fds = [Int32](repeating: -1, count: segments) }
@@ -99,23 +109,23 @@ extension PageFileTable {
         case EAL_PAGES_FILE_PER_PAGE:
             guard seg < lists[list].fds.count, lists[list].fds[seg] >= 0 else { return }
             let fd = lists[list].fds[seg]
+            lists[list].fds[seg] = -1
             if !lists[list].unlinked[seg], backing.unlinkExisting || backing.unlinkBeforeMapping,
-               let path = backing.path(list: list, segment: seg, pageSize: pageSize) {
-                removeIfUnused(fd: fd, path: path)
+               let path = backing.path(list: list, segment: seg, pageSize: pageSize),
+               !removeIfUnused(fd: fd, path: path) {
+                undecided.append((fd, path))
+                return
             }
             Glibc.close(fd)
-            lists[list].fds[seg] = -1
         case EAL_PAGES_FILE_PER_LIST:
             guard lists[list].listFd >= 0 else { return }
-            _ = eal_fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
-                              Int64(seg * pageSize), Int64(pageSize))
+            if !punchHole(list: list, segment: seg, pageSize: pageSize) { unpunched.append((list, seg, pageSize)) }
         case EAL_PAGES_MEMFD:
             if !lists[list].fds.isEmpty, lists[list].fds[seg] >= 0 {
                 Glibc.close(lists[list].fds[seg])
                 lists[list].fds[seg] = -1
-            } else if lists[list].listFd >= 0 {
-                _ = eal_fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
-                                  Int64(seg * pageSize), Int64(pageSize))
+            } else if lists[list].listFd >= 0, !punchHole(list: list, segment: seg, pageSize: pageSize) {
+                unpunched.append((list, seg, pageSize))
             }
         default:
             break
@@ -127,10 +137,12 @@ extension PageFileTable {
     mutating func closeList(_ list: Int) {
         let lf = lists[list]
         if lf.listFd >= 0 {
-            if let path = lf.listPath, !lf.listUnlinked, backing.unlinkExisting || backing.unlinkBeforeMapping {
-                removeIfUnused(fd: lf.listFd, path: path)
+            if let path = lf.listPath, !lf.listUnlinked, backing.unlinkExisting || backing.unlinkBeforeMapping,
+               !removeIfUnused(fd: lf.listFd, path: path) {
+                undecided.append((lf.listFd, path))
+            } else {
+                Glibc.close(lf.listFd)
             }
-            Glibc.close(lf.listFd)
         }
         for fd in lf.fds where fd >= 0 { Glibc.close(fd) }
         lists[list] = ListFiles()
@@ -173,7 +185,14 @@ extension PageFileTable {
             }
         }
         let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL)
-        guard (try? FBArray.flockNB(fd, LOCK_SH)) == true else {
+        let locked: Bool
+        do { locked = try FBArray.flockNB(fd, LOCK_SH) } catch {
+            // made here (O_EXCL) and never locked: nobody else's, and no page of it is used
+            _ = path.withCString { unlink($0) }
+            Glibc.close(fd)
+            throw error
+        }
+        guard locked else {
             Glibc.close(fd)
             throw .EBUSY
         }
@@ -182,24 +201,55 @@ extension PageFileTable {
 
     private func openFile(_ path: ByteString, _ flags: Int32) throws(Errno) -> Int32 {
         try path.withCString { (p) throws(Errno) -> Int32 in
-            try syscall { Glibc.open(p, flags | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+            try syscall { Sys.open(p, flags | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         }
     }
 
     /// Removes `path` when it is still the file `fd` has open and no other process holds
-    /// a lock on it (an exclusive lock is granted only then).
-    private func removeIfUnused(fd: Int32, path: ByteString) {
-        guard (try? FBArray.flockNB(fd, LOCK_EX)) == true else { return }
+    /// a lock on it (an exclusive lock is granted only then). False when that cannot be
+    /// told: the lock failed for another reason.
+    private func removeIfUnused(fd: Int32, path: ByteString) -> Bool {
+        let free: Bool
+        do { free = try FBArray.flockNB(fd, LOCK_EX) } catch { return false }
+        guard free else { return true }
         var a = stat(), b = stat()
         if path.withCString({ lstat($0, &a) }) == 0, fstat(fd, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino {
             _ = path.withCString { unlink($0) }
         }
+        return true
+    }
+
+    /// Gives the page at segment `seg` of the list's file back to the kernel.
+    private func punchHole(list: Int, segment seg: Int, pageSize: Int) -> Bool {
+        Sys.fallocate(lists[list].listFd, EAL_FALLOC_PUNCH_HOLE | EAL_FALLOC_KEEP_SIZE,
+                      Int64(seg * pageSize), Int64(pageSize)) == 0
+    }
+
+    /// Tries again what `release` could not finish: holes to punch, files whose removal
+    /// was undecided. `last` (cleanup, every list closed): a file still undecided is
+    /// closed and left (the next primary removes it once nobody holds it).
+    mutating func retryDeferred(last: Bool = false) {
+        unpunched = unpunched.filter { u in
+            lists[u.list].listFd >= 0 && !punchHole(list: u.list, segment: u.segment, pageSize: u.pageSize)
+        }
+        var left: [(fd: Int32, path: ByteString)] = []
+        for u in undecided {
+            if removeIfUnused(fd: u.fd, path: u.path) {
+                Glibc.close(u.fd)
+            } else if last {
+                ealLog(4, "Cannot tell whether another process maps '\(u.path)': left in place")
+                Glibc.close(u.fd)
+            } else {
+                left.append(u)
+            }
+        }
+        undecided = left
     }
 
     private func memfd(name: String, pageSize: Int) throws(Errno) -> Int32 {
         let shift = UInt32(pageSize.trailingZeroBitCount)
         let flags = UInt32(1) /* MFD_CLOEXEC */ | EAL_MFD_HUGETLB | (shift << UInt32(EAL_MFD_HUGE_SHIFT))
-        let fd = eal_memfd_create(name, flags)
+        let fd = Sys.memfdCreate(name, flags)
         guard fd >= 0 else { throw Errno.current }
         return fd
     }

@@ -38,7 +38,7 @@ enum PageMapper {
             let addr = base + (first + k) * size
             do throws(Errno) {
                 if !p.reused { try reserveSpace(fd: p.fd, offset: p.offset, size: size, socket: socket, nodes: backing.numaNodes) }
-                guard mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE, p.fd,
+                guard Sys.mmap(addr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | EAL_MAP_POPULATE, p.fd,
                            off_t(p.offset)) == addr else { throw Errno.current }
             } catch {
                 errors[k] = error.rawValue
@@ -92,6 +92,7 @@ enum PageMapper {
     private static func release(list li: Int, first: Int, count: Int, size: Int) {
         pageFiles.withLock { t in
             for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
+            t.retryDeferred()
         }
     }
 
@@ -107,6 +108,7 @@ enum PageMapper {
             VirtualArea.restore(base + first * size, length: count * size)
             pageFiles.withLock { t in
                 for seg in first..<(first + count) { t.release(list: li, segment: seg, pageSize: size) }
+                t.retryDeferred()
             }
         }
         guard record else { return }
@@ -127,7 +129,7 @@ enum PageMapper {
             bound = eal_set_mempolicy(EAL_MPOL_BIND, &mask, 65) == 0
         }
         defer { if bound { _ = eal_set_mempolicy(EAL_MPOL_DEFAULT, nil, 0) } }
-        while eal_fallocate(fd, 0, Int64(offset), Int64(size)) != 0 {
+        while Sys.fallocate(fd, 0, Int64(offset), Int64(size)) != 0 {
             let e = Errno.current
             if e == .EINTR { continue }
             throw e

@@ -12,7 +12,7 @@ enum VirtualArea {
         }
         // Over-reserve by the alignment and trim both ends.
         let (total, ovf) = length.addingReportingOverflow(alignment)
-        guard !ovf, let raw = mmap(nil, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+        guard !ovf, let raw = Sys.mmap(nil, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
               raw != MAP_FAILED else { throw .ENOMEM }
         let start = (UInt(bitPattern: raw) + UInt(alignment) - 1) & ~(UInt(alignment) - 1)
         let head = Int(start - UInt(bitPattern: raw))
@@ -24,7 +24,7 @@ enum VirtualArea {
 
     /// Exactly [addr, addr+length), or EEXIST when something is mapped there.
     static func reserve(exactly addr: UnsafeMutableRawPointer, length: Int) throws(Errno) -> UnsafeMutableRawPointer {
-        guard let p = mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | EAL_MAP_FIXED_NOREPLACE,
+        guard let p = Sys.mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | EAL_MAP_FIXED_NOREPLACE,
                            -1, 0), p != MAP_FAILED else {
             let e = Errno.current
             throw e == .EEXIST ? .EEXIST : .ENOMEM
@@ -37,8 +37,15 @@ enum VirtualArea {
     }
 
     /// Puts the reservation back over pages that were mapped (replacing the mapping).
+    /// When the kernel cannot make the new mapping (ENOMEM), the pages are unmapped and
+    /// the range reserved anew: a page left mapped would stay allocated, in no list.
     static func restore(_ addr: UnsafeMutableRawPointer, length: Int) {
-        _ = mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
+        let p = Sys.mmap(addr, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
+        if p == addr { return }
+        munmap(addr, length)
+        if (try? reserve(exactly: addr, length: length)) == nil {
+            ealLog(4, "Cannot reserve [\(addr), +0x\(String(length, radix: 16))) again after unmapping its pages")
+        }
     }
 
     static func release(_ addr: UnsafeMutableRawPointer, length: Int) {

@@ -130,7 +130,7 @@ struct MemzoneTable {
         if t.table.pointee.data != nil {
             if MallocState.local.pointee.primary != 0 {
                 m.pointee.count = 0
-                if rte_fbarray_destroy(t.table) != 0 { ealLog(4, "Cannot destroy the memzone list: \(RteErrno.value)") }
+                FBArray.destroyOrDetach(t.table)
             } else {
                 _ = rte_fbarray_detach(t.table)
             }

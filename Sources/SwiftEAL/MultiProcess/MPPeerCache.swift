@@ -78,7 +78,7 @@ extension MPPeerCache {
 
     /// The directory's `mp_socket_*` entries.
     private static func list(_ dir: ByteString) throws(Errno) -> [MPAddress] {
-        guard let d = dir.withCString({ opendir($0) }) else {
+        guard let d = dir.withCString({ Sys.opendir($0) }) else {
             let e = Errno.current
             ealLog(4, "Unable to open directory \(dir)")
             throw e

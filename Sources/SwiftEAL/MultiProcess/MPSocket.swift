@@ -164,14 +164,14 @@ enum MPSocket {
     /// `body` runs (a secondary binds under the exclusive lock, so none appears
     /// half-way through a broadcast).
     static func withSecondaries<R>(in dir: ByteString, _ body: ([MPAddress]) throws(Errno) -> R) throws(Errno) -> R {
-        let dfd = dir.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let dfd = dir.withCString { Sys.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if dfd < 0 {
             let e = Errno.current
             ealLog(4, "Unable to open directory \(dir)")
             throw e
         }
         defer { close(dfd) }   // also drops the flock
-        if flock(dfd, LOCK_SH) != 0 {
+        if Sys.flock(dfd, LOCK_SH) != 0 {
             let e = Errno.current
             ealLog(4, "Unable to lock directory \(dir)")
             throw e
@@ -199,9 +199,9 @@ enum MPSocket {
 
     /// Runs `body` with `dir` flock'd exclusively (binding a secondary's socket).
     static func withDirectoryLocked<R>(_ dir: ByteString, _ body: () throws(Errno) -> R) throws(Errno) -> R {
-        let dfd = try dir.withCString { (p) throws(Errno) in try syscall { open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
+        let dfd = try dir.withCString { (p) throws(Errno) in try syscall { Sys.open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
         defer { close(dfd) }
-        if flock(dfd, LOCK_EX) != 0 {
+        if Sys.flock(dfd, LOCK_EX) != 0 {
             let e = Errno.current
             ealLog(4, "failed to lock \(dir): \(e)")
             throw e

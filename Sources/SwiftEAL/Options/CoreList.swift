@@ -50,7 +50,7 @@ enum CoreList {
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         let syntax = "invalid coremask syntax"
         if digits.isEmpty { return .failure(OptionError("No lcores in coremask: [\(text)]", then: syntax)) }
-        guard digits.allSatisfy(\.isHexDigit) else {
+        guard digits.allSatisfy(\.isASCIIHexDigit) else {
             return .failure(OptionError("invalid characters in coremask: [\(text)]", then: syntax))
         }
         var ids: [Int] = []
@@ -129,19 +129,26 @@ enum CoreList {
     }
 
     /// A group at the start of `s`: "(a,b-c)" or "n" or "a-b"; returns members and the rest.
+    /// A number that no cpu set holds (CPU_SETSIZE, 1024, or more) makes the group
+    /// invalid at once, as in DPDK: a range is never expanded past that (`(0-999999999)`
+    /// would otherwise take minutes and gigabytes).
     private static func takeGroup(_ s: Substring) -> ([Int], Substring)? {
         if s.first == "(" {
             guard let close = s.firstIndex(of: ")") else { return nil }
             let inner = s[s.index(after: s.startIndex)..<close]
             var members: [Int] = []
+            var seen = CPUSet()
             for item in inner.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let r = parseRange(item) else { return nil }
-                for v in r where !members.contains(v) { members.append(v) }
+                guard let r = parseRange(item), r.upperBound < CPUSet.capacity else { return nil }
+                for v in r where !seen.contains(v) {
+                    seen.insert(v)
+                    members.append(v)
+                }
             }
             return members.isEmpty ? nil : (members, s[s.index(after: close)...])
         }
         let end = s.firstIndex(where: { $0 == "@" || $0 == "," }) ?? s.endIndex
-        guard let r = parseRange(s[..<end]) else { return nil }
+        guard let r = parseRange(s[..<end]), r.upperBound < CPUSet.capacity else { return nil }
         return (Array(r), s[end...])
     }
 

@@ -48,7 +48,7 @@ enum OptionValues {
     /// 8-4-4-4-12 hexadecimal digits.
     static func isUUID(_ s: String) -> Bool {
         let groups = s.split(separator: "-", omittingEmptySubsequences: false)
-        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isASCIIHexDigit) }
     }
 
     static let syslogFacilities: [String: Int32] = [
@@ -58,6 +58,12 @@ enum OptionValues {
         "local0": LOG_LOCAL0, "local1": LOG_LOCAL1, "local2": LOG_LOCAL2, "local3": LOG_LOCAL3,
         "local4": LOG_LOCAL4, "local5": LOG_LOCAL5, "local6": LOG_LOCAL6, "local7": LOG_LOCAL7,
     ]
+}
+
+extension Character {
+    /// 0-9, a-f, A-F. Character.isHexDigit also takes their fullwidth forms ("１", "ｆ"),
+    /// which Int(_:radix:) then refuses: the option parsers read only these.
+    var isASCIIHexDigit: Bool { isASCII && isHexDigit }
 }
 
 extension OptionValues {

@@ -38,7 +38,7 @@ enum ServiceCoreOption {
     static func parseMask(_ text: String) -> [UInt32]? {
         var digits = Substring(text.trimmingSpaces)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIHexDigit) else { return nil }
         var ids: [UInt32] = []
         for (pos, ch) in digits.reversed().enumerated() {
             let nibble = Int(String(ch), radix: 16)!

@@ -84,30 +84,44 @@ enum Telemetry {
     /// those of this process's descriptors that are Unix sockets bound to such a path.
     /// Their descriptors stay with the library's thread, which waits on them.
     private static func removeSockets() {
-        guard let dir = Runtime.directory, let d = opendir("/proc/self/fd") else { return }
-        defer { closedir(d) }
+        guard let dir = Runtime.directory else { return }
         let stem = dir.bytes + Array("/".utf8)
         var paths: [ByteString] = []
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
-            guard !name.isEmpty, name.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-                  let fd = Int32(String(decoding: name, as: UTF8.self)) else { continue }
+        forEachDescriptor { fd in
             var st = stat()
-            guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK else { continue }
+            guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFSOCK else { return }
             var addr = sockaddr_un()
             var len = socklen_t(MemoryLayout<sockaddr_un>.size)
             let ok = withUnsafeMutablePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, __SOCKADDR_ARG(__sockaddr__: $0), &len) == 0 }
             }
-            guard ok, addr.sun_family == sa_family_t(AF_UNIX) else { continue }
+            guard ok, addr.sun_family == sa_family_t(AF_UNIX) else { return }
             let path = withUnsafeBytes(of: addr.sun_path) { Array($0.prefix(while: { $0 != 0 })) }
-            guard path.count > stem.count, path.starts(with: stem) else { continue }
+            guard path.count > stem.count, path.starts(with: stem) else { return }
             let base = path[stem.count...]
             if base.starts(with: Array("dpdk_telemetry".utf8)) || Array(base) == Array("telemetry".utf8) {
                 paths.append(ByteString(path))
             }
         }
         for p in paths { _ = p.withCString { unlink($0) } }
+    }
+
+    /// Each descriptor this process has open, from /proc/self/fd; when that cannot be
+    /// listed (no descriptor left to open it with), each number up to the limit is
+    /// asked, so the sockets still go and the runtime directory with them.
+    private static func forEachDescriptor(_ body: (Int32) -> Void) {
+        if let d = Sys.opendir("/proc/self/fd") {
+            defer { closedir(d) }
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+                guard !name.isEmpty, name.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                      let fd = Int32(String(decoding: name, as: UTF8.self)) else { continue }
+                body(fd)
+            }
+            return
+        }
+        let top = min(max(Int(sysconf(Int32(_SC_OPEN_MAX))), 1024), 1 << 16)
+        for fd in 0..<Int32(top) where fcntl(fd, F_GETFD) != -1 { body(fd) }
     }
 }
 
