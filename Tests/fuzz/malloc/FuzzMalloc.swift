@@ -144,7 +144,7 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             let num = op & 0x80 != 0 ? Int.max / 2 + Int(input.u8()) : Int(input.u8())
             let each = Int(input.u16() % 512)
             let (total, overflow) = num.multipliedReportingOverflow(by: each)
-            if !overflow && (liveBytes + total > liveLimit || live.count >= 512) { continue }
+            if !overflow && (total > liveLimit - liveBytes || live.count >= 512) { continue }
             let p = rte_calloc("fz", num, each, 0)
             if overflow || total == 0 { fuzzCheck(p == nil, "calloc(\(num), \(each)) gave a block"); continue }
             guard let p else { fuzzCheck(mayFail(total, 0), "calloc(\(num), \(each)) failed"); continue }
