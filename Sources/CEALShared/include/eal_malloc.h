@@ -278,7 +278,40 @@ static inline int eal_lock_swap(rte_spinlock_t *l, int32_t from, int32_t to)
 					   __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 static inline int32_t eal_lock_word(rte_spinlock_t *l) { return __atomic_load_n((int32_t *)&l->locked, __ATOMIC_RELAXED); }
-static inline void eal_lock_release(rte_spinlock_t *l) { __atomic_store_n((int32_t *)&l->locked, 0, __ATOMIC_RELEASE); }
+/* The low half of a lock word is its owner's token; the high half, the token of a waiter
+ * that has waited long and is next (only it may take the lock once the owner lets go):
+ * without that, a process whose own thread retakes the lock within microseconds of each
+ * release starves another process's waiter for as long as it keeps at it. */
+#define EAL_LOCK_OWNER_MASK 0xffff
+#define EAL_LOCK_CLAIM_SHIFT 16
+static inline int32_t eal_lock_owner(int32_t w) { return w & EAL_LOCK_OWNER_MASK; }
+static inline int32_t eal_lock_claimant(int32_t w) { return (w >> EAL_LOCK_CLAIM_SHIFT) & 0x7fff; }
+/* Release keeps a claim. Not a read-modify-write (the unlock stays a store): a claim made
+ * between the load and the store is lost and made again by its waiter. */
+static inline void eal_lock_release(rte_spinlock_t *l)
+{
+	int32_t w = __atomic_load_n((int32_t *)&l->locked, __ATOMIC_RELAXED);
+	__atomic_store_n((int32_t *)&l->locked, w & ~EAL_LOCK_OWNER_MASK, __ATOMIC_RELEASE);
+}
+/* Frees a lock whose owner is `owner` (dead), keeping a claim: 1 when it did. */
+static inline int eal_lock_free_owner(rte_spinlock_t *l, int32_t owner)
+{
+	int32_t w = __atomic_load_n((int32_t *)&l->locked, __ATOMIC_RELAXED);
+	while ((w & EAL_LOCK_OWNER_MASK) == owner)
+		if (__atomic_compare_exchange_n((int32_t *)&l->locked, &w, w & ~EAL_LOCK_OWNER_MASK, 0,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return 1;
+	return 0;
+}
+/* Drops the claim of `claimant` (dead) on a lock, whoever owns it. */
+static inline void eal_lock_drop_claim(rte_spinlock_t *l, int32_t claimant)
+{
+	int32_t w = __atomic_load_n((int32_t *)&l->locked, __ATOMIC_RELAXED);
+	while (((w >> EAL_LOCK_CLAIM_SHIFT) & 0x7fff) == claimant)
+		if (__atomic_compare_exchange_n((int32_t *)&l->locked, &w, w & EAL_LOCK_OWNER_MASK, 0,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return;
+}
 static inline void eal_store_release_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline int32_t eal_cas_i32(int32_t *p, int32_t from, int32_t to)
 {

@@ -125,11 +125,22 @@ enum HeapJournal {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: rte_spinlock_t.self) // the lock is each one's first field
     }
 
+    /// Pauses before a waiter claims the lock as next (a few hundred microseconds):
+    /// short waits stay a free-for-all, long ones become first come, first served.
+    static let spinsBeforeClaim = 1 << 12
+
     @inline(never)
     private static func spin(_ l: UnsafeMutablePointer<rte_spinlock_t>, token: Int32) {
         var n = 0
         while true {
-            if eal_lock_word(l) == 0 && eal_lock_try(l, token) != 0 { return }
+            let w = eal_lock_word(l)
+            let claimant = eal_lock_claimant(w)
+            if eal_lock_owner(w) == 0 {
+                if claimant == 0 || claimant == token,
+                   eal_lock_swap(l, w, token) != 0 { return }
+            } else if claimant == 0 && n >= spinsBeforeClaim {
+                _ = eal_lock_swap(l, w, w | (token << Int32(EAL_LOCK_CLAIM_SHIFT)))
+            }
             rte_pause()
             n &+= 1
             if n & (spinsBetweenChecks - 1) == 0 { recover(l) }
@@ -159,7 +170,7 @@ enum HeapJournal {
     private static func unlockJournaled(_ l: UnsafeMutablePointer<rte_spinlock_t>,
                                         _ s: UnsafeMutablePointer<eal_malloc_shared>, commit: Bool = true) {
         let slot = eal_malloc_journal_slot().pointee
-        guard slot >= 0, eal_lock_word(l) == Int32(EAL_LOCK_JOURNAL_BASE) + slot else {
+        guard slot >= 0, eal_lock_owner(eal_lock_word(l)) == Int32(EAL_LOCK_JOURNAL_BASE) + slot else {
             return eal_lock_release(l)
         }
         let j = eal_malloc_journal_at(s, UInt32(slot))
@@ -257,17 +268,34 @@ enum HeapJournal {
     }
 
     /// When `l` is held by a journal whose process is dead: undoes its unfinished
-    /// change and frees every lock it held (the waiter then takes `l` as usual).
+    /// change and frees every lock it held (the waiter then takes `l` as usual). When
+    /// `l` is free but claimed by a process that died waiting, the claim goes.
     @inline(never)
     static func recover(_ l: UnsafeMutablePointer<rte_spinlock_t>) {
-        let w = eal_lock_word(l)
+        let word = eal_lock_word(l)
+        let w = eal_lock_owner(word)
+        if w == 0 {
+            let c = eal_lock_claimant(word)
+            if c == Int32(EAL_LOCK_PRIMARY) {
+                if let cfg = MemConfig.config, isDead(cfg.pointee.primary_pid) { eal_lock_drop_claim(l, c) }
+            } else if c != 0 {
+                recoverJournal(c)
+            }
+            return
+        }
         if w == Int32(EAL_LOCK_PRIMARY), journaling, let cfg = MemConfig.config,
-           isDead(cfg.pointee.primary_pid), eal_lock_swap(l, w, 0) != 0 {
+           isDead(cfg.pointee.primary_pid), eal_lock_free_owner(l, w) != 0 {
             // nothing to undo with (the primary keeps no journal), and nothing will ever
             // release it: this secondary goes on, with the heap as the primary left it
             ealLog(4, "The primary process died holding a malloc heap lock: the lock is taken over as it is")
             return
         }
+        recoverJournal(w)
+    }
+
+    /// Journal `w`'s process, if dead: its change undone, the locks it held freed, its
+    /// claims dropped, the journal free again.
+    private static func recoverJournal(_ w: Int32) {
         guard w >= Int32(EAL_LOCK_JOURNAL_BASE), w < Int32(EAL_LOCK_JOURNAL_BASE) + Int32(EAL_MALLOC_JOURNALS),
               let s = eal_malloc_local_ptr().pointee.shared else { return }
         let j = eal_malloc_journal_at(s, UInt32(w - Int32(EAL_LOCK_JOURNAL_BASE)))
@@ -275,22 +303,28 @@ enum HeapJournal {
         guard pid > 0, isDead(pid), eal_cas_i32(&j.pointee.pid, pid, -1) != 0 else { return }
         let undone = j.pointee.overflow == 0
         if undone { restore(j, s) }
+        var freed: Int32 = 0
         let held = Int(min(j.pointee.nheld, UInt32(EAL_MALLOC_JOURNAL_HELD)))
         withUnsafeMutablePointer(to: &j.pointee.held) { h in
             let words = UnsafeMutableRawPointer(h).assumingMemoryBound(to: UInt64.self)
             for k in 0..<held {
+                // each lock it held or was waiting for (noted before it spun)
                 if let lw = UnsafeMutablePointer<rte_spinlock_t>(bitPattern: UInt(words[k])) {
-                    _ = eal_lock_swap(lw, w, 0)
+                    freed += eal_lock_free_owner(lw, w)
+                    eal_lock_drop_claim(lw, w)
                 }
             }
         }
-        _ = eal_lock_swap(l, w, 0)
         clear(j)
         atomicMemoryFence(ordering: .sequentiallyConsistent)
         j.pointee.pid = 0
-        ealLog(undone ? 6 : 4, undone
-               ? "Process \(pid) died holding a malloc heap lock: its unfinished change was undone"
-               : "Process \(pid) died holding a malloc heap lock in a change too big to undo: the heap may be damaged")
+        if freed == 0 {
+            ealLog(7, "Process \(pid) died waiting for a malloc heap lock: its place in line was dropped")
+        } else {
+            ealLog(undone ? 6 : 4, undone
+                   ? "Process \(pid) died holding a malloc heap lock: its unfinished change was undone"
+                   : "Process \(pid) died holding a malloc heap lock in a change too big to undo: the heap may be damaged")
+        }
     }
 
     /// Puts back, newest first, what the journal saved.
