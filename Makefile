@@ -8,7 +8,7 @@ SWIFT_RELEASE = -c release -Xswiftc -static-stdlib
 LIB = .build/release/libswifteal.so
 STAGE = $(CURDIR)/.build/stage
 
-.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage sanitize asan-lib
+.PHONY: all build deps hugepages install install-compat uninstall demo check swift-test c-test bench faults fuzz clean stage sanitize asan-lib soak
 
 all: build
 
@@ -76,6 +76,12 @@ sanitize: deps
 # toolchain's libclang_rt.asan-x86_64.so preloaded).
 asan-lib:
 	$(SWIFT) build -c release --scratch-path .build/asan --sanitize=address
+
+# The soak (Tests/soak/run.sh): a primary on lcores 0-1 and a secondary mixing malloc,
+# memzones, fbarrays, alarms and interrupts on every lcore, the heap validated all along,
+# for SOAK_TIME seconds (default 600); a line a minute and a PASS/FAIL verdict. Not in check.
+soak: build
+	@Tests/soak/run.sh
 
 bench: deps stage
 	@PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig bench/run.sh
