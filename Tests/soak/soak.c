@@ -68,6 +68,7 @@ struct ctl {
 	uint64_t counts[2][MAX_LC][NKINDS];  /* per process and lcore, relaxed atomics */
 	uint64_t beat[2][MAX_LC];            /* steps done: the watchdog's view */
 	double rss_stop[2];                  /* each process's RSS (MB) when told to stop */
+	int fds_stop[2];                     /* and its descriptors */
 };
 
 struct block {
@@ -631,7 +632,8 @@ static void intr_step(struct lc *l)
 /* ---- the loop of every lcore ---- */
 
 static uint64_t proc_total(int p, enum kind k);
-static void report(const char *when, double t, double rp, double rs);
+static void report(const char *when, double t, double rp, double rs, int fp, int fs);
+static int fd_count(pid_t pid);
 static double rss_mb(pid_t pid);
 static double report_every;
 static pid_t secondary_pid;
@@ -680,7 +682,8 @@ static int run_lcore(void *arg)
 			continue;
 		}
 		if (t >= next_report) {
-			report("", t, rss_mb(getpid()), secondary_pid > 0 ? rss_mb(secondary_pid) : -1);
+			report("", t, rss_mb(getpid()), secondary_pid > 0 ? rss_mb(secondary_pid) : -1,
+			       fd_count(getpid()), secondary_pid > 0 ? fd_count(secondary_pid) : -1);
 			next_report += report_every;
 		}
 		if (t >= t_end)
@@ -693,8 +696,11 @@ static int run_lcore(void *arg)
 		}
 	}
 	/* the end: the RSS of the steady state, then everything freed and accounted for */
-	if (main_lcore)
+	if (main_lcore) {
 		ctl->rss_stop[proc] = rss_mb(getpid());
+		ctl->fds_stop[proc] = fd_count(getpid());
+	}
+	double t0 = now();
 	for (int i = 0; i < SLOTS; i++) {
 		if (!l->blk[i].p)
 			continue;
@@ -703,11 +709,20 @@ static int run_lcore(void *arg)
 		count(l, K_FREE, 1);
 		l->blk[i].p = NULL;
 	}
+	double t1 = now();
 	free_zones(l);
 	fb_drop(l);
+	double t2 = now();
 	alarm_end(l);
+	double t3 = now();
 	intr_settle(l, "at the end");
 	intr_drop(l);
+	double t4 = now();
+	/* a slow wind-down is worth a word: each part is milliseconds when all is well */
+	if (t4 - t0 > 1)
+		printf("soak %s lcore %u: the end took %.2f s (blocks %.2f, zones and fbarray %.2f, "
+		       "alarms %.2f, interrupts %.2f)\n", proc ? "secondary" : "primary", l->id, t4 - t0,
+		       t1 - t0, t2 - t1, t3 - t2, t4 - t3);
 	return 0;
 }
 
@@ -785,6 +800,33 @@ static double rss_mb(pid_t pid)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
+/* How many descriptors a process holds besides its hugepages' (which come and go with
+ * the heap): -1 when it is gone. */
+static int fd_count(pid_t pid)
+{
+	char path[64], link[300], target[300];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		if (len >= 0) {
+			target[len] = 0;
+			if (strncmp(target, "/dev/hugepages/", 15) == 0)
+				continue;
+		}
+		n++;
+	}
+	closedir(d);
+	return n - (pid == getpid()); /* our own look at the directory */
+}
+
 static long free_hugepages(void)
 {
 	long n = -1;
@@ -812,14 +854,15 @@ static int our_hugepage_files(void)
 }
 
 static double rss_first_p = -1, rss_first_s = -1, rss_last_p = -1, rss_last_s = -1;
+static int fds_first_p = -1, fds_first_s = -1, fds_last_p = -1, fds_last_s = -1;
 static int reports;
 
-static void report(const char *when, double t, double rp, double rs)
+static void report(const char *when, double t, double rp, double rs, int fp, int fs)
 {
 	printf("soak %4.0f s%s: ops %lu (secondary %lu); malloc %lu/%lu/%lu alloc/realloc/free, "
 	       "memzone %lu/%lu/%lu reserve/lookup/free, fbarray %lu, alarm %lu/%lu/%lu set/fired/cancelled, "
 	       "intr %lu/%lu/%lu writes/callbacks/new handles, validate %lu blocks + %lu heap checks, "
-	       "nomem %lu; failures %d; RSS primary %.1f MB, secondary %.1f MB; "
+	       "nomem %lu; failures %d; RSS primary %.1f MB, secondary %.1f MB; fds %d, %d; "
 	       "free hugepages %ld (%d files ours)\n",
 	       t - t_start, when, (unsigned long)all_ops(),
 	       (unsigned long)proc_ops(1),
@@ -829,15 +872,19 @@ static void report(const char *when, double t, double rp, double rs)
 	       (unsigned long)total(K_ALARM_SET), (unsigned long)total(K_ALARM_FIRED), (unsigned long)total(K_ALARM_CANCELLED),
 	       (unsigned long)total(K_INTR_WRITE), (unsigned long)total(K_INTR_CALLBACK), (unsigned long)total(K_INTR_CYCLE),
 	       (unsigned long)total(K_VALIDATE), (unsigned long)total(K_HEAP_CHECK), (unsigned long)total(K_NOMEM),
-	       ctl->failures[0] + ctl->failures[1], rp, rs, free_hugepages(), our_hugepage_files());
+	       ctl->failures[0] + ctl->failures[1], rp, rs, fp, fs, free_hugepages(), our_hugepage_files());
 	fflush(stdout);
 	if (reports++ == 1) {
 		/* the first minute's figures: what the end is compared with */
 		rss_first_p = rp;
 		rss_first_s = rs;
+		fds_first_p = fp;
+		fds_first_s = fs;
 	}
 	rss_last_p = rp;
 	rss_last_s = rs;
+	fds_last_p = fp;
+	fds_last_s = fs;
 }
 
 /* ---- processes ---- */
@@ -954,7 +1001,8 @@ int main(int argc, char **argv)
 	       (int)secondary_pid, hp_start);
 	t_start = now();
 	t_end = t_start + seconds;
-	report(" (start)", t_start, rss_mb(getpid()), rss_mb(secondary_pid));
+	report(" (start)", t_start, rss_mb(getpid()), rss_mb(secondary_pid), fd_count(getpid()),
+	       fd_count(secondary_pid));
 	reports = 1; /* the next report is the first minute's */
 	pthread_t wd;
 	pthread_create(&wd, NULL, watchdog, NULL);
@@ -975,7 +1023,8 @@ int main(int argc, char **argv)
 		usleep(10000);
 	}
 	/* RSS as each process stopped, before freeing its blocks */
-	report(" (end)", t_stop, ctl->rss_stop[0], secondary_pid > 0 ? ctl->rss_stop[1] : -1);
+	report(" (end)", t_stop, ctl->rss_stop[0], secondary_pid > 0 ? ctl->rss_stop[1] : -1,
+	       ctl->fds_stop[0], secondary_pid > 0 ? ctl->fds_stop[1] : -1);
 	if (secondary_pid > 0 && status == -1) {
 		until = now() + 120;
 		while (now() < until && waitpid(secondary_pid, &status, WNOHANG) != secondary_pid)
@@ -1009,7 +1058,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soak: rte_eal_cleanup failed\n");
 		failures++;
 	}
-	printf("soak-result seconds=%.0f ops=%lu failures=%d rss_primary=%.1f,%.1f rss_secondary=%.1f,%.1f\n",
-	       t_stop - t_start, (unsigned long)ops, failures, rss_first_p, rss_last_p, rss_first_s, rss_last_s);
+	printf("soak-result seconds=%.0f ops=%lu failures=%d rss_primary=%.1f,%.1f rss_secondary=%.1f,%.1f "
+	       "fds_primary=%d,%d fds_secondary=%d,%d\n", t_stop - t_start, (unsigned long)ops, failures,
+	       rss_first_p, rss_last_p, rss_first_s, rss_last_s, fds_first_p, fds_last_p, fds_first_s, fds_last_s);
 	return failures ? 1 : 0;
 }
