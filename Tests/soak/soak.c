@@ -27,6 +27,7 @@
 #define ALLOW_EXPERIMENTAL_API
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdint.h>
@@ -68,7 +69,9 @@ struct ctl {
 	uint64_t counts[2][MAX_LC][NKINDS];  /* per process and lcore, relaxed atomics */
 	uint64_t beat[2][MAX_LC];            /* steps done: the watchdog's view */
 	double rss_stop[2];                  /* each process's RSS (MB) when told to stop */
-	int fds_stop[2];                     /* and its descriptors */
+	uint64_t slow[2];                    /* malloc / memzone steps that took over 1 s */
+	uint64_t slowest_us[2];              /* the longest step */
+	double t_start;                      /* the soak's start (CLOCK_MONOTONIC, system-wide) */
 };
 
 struct block {
@@ -631,30 +634,57 @@ static void intr_step(struct lc *l)
 
 /* ---- the loop of every lcore ---- */
 
+/* A step that waited seconds (a lock, a memory sync with the other process) is counted
+ * and its first few told. */
+static void note_latency(struct lc *l, double t0, const char *what)
+{
+	double d = now() - t0;
+	uint64_t us = (uint64_t)(d * 1e6), old = __atomic_load_n(&ctl->slowest_us[proc], __ATOMIC_RELAXED);
+	while (us > old && !__atomic_compare_exchange_n(&ctl->slowest_us[proc], &old, us, 0,
+							__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	if (d > 1 && __atomic_add_fetch(&ctl->slow[proc], 1, __ATOMIC_RELAXED) <= 10)
+		printf("soak %s lcore %u: a %s took %.2f s (%.1f s in)\n", proc ? "secondary" : "primary",
+		       l->id, what, d, t0 - ctl->t_start);
+}
+
 static uint64_t proc_total(int p, enum kind k);
 static void report(const char *when, double t, double rp, double rs, int fp, int fs);
 static int fd_count(pid_t pid);
 static double rss_mb(pid_t pid);
 static double report_every;
 static pid_t secondary_pid;
+/* the fewest descriptors each process held in this report's interval, sampled every
+ * second: what a moment's work opens (a memory sync, a new fbarray) drops out */
+static int fds_min[2] = { INT_MAX, INT_MAX };
+
+static void sample_fds(void)
+{
+	int f[2] = { fd_count(getpid()), secondary_pid > 0 ? fd_count(secondary_pid) : -1 };
+	for (int p = 0; p < 2; p++)
+		if (f[p] < fds_min[p])
+			fds_min[p] = f[p];
+}
 
 static int run_lcore(void *arg)
 {
 	(void)arg;
 	struct lc *l = &lcs[rte_lcore_id()];
 	int main_lcore = rte_lcore_id() == rte_get_main_lcore();
-	double next_check = now() + 2, next_report = t_start + report_every;
+	double next_check = now() + 2, next_report = t_start + report_every, next_sample = 0;
 	l->efd = -1;
 	fb_make(l);
 	intr_make(l);
 	for (uint64_t step = 0; !stopping(); step++) {
+		double t0 = now();
 		malloc_step(l);
+		if (rnd(l) % 16 == 0)
+			memzone_step(l);
+		note_latency(l, t0, "malloc/memzone step");
 		if (l->blk[step % SLOTS].p)
 			check_block(l, (int)(step % SLOTS), "(one each step)");
 		if (step % 64 == 0)
 			validate_blocks(l);
-		if (rnd(l) % 16 == 0)
-			memzone_step(l);
 		for (int k = 0; k < 4; k++)
 			fbarray_step(l);
 		if (rnd(l) % 5000 == 0) {
@@ -681,9 +711,14 @@ static int run_lcore(void *arg)
 			}
 			continue;
 		}
+		if (t >= next_sample) {
+			sample_fds();
+			next_sample = t + 1;
+		}
 		if (t >= next_report) {
 			report("", t, rss_mb(getpid()), secondary_pid > 0 ? rss_mb(secondary_pid) : -1,
-			       fd_count(getpid()), secondary_pid > 0 ? fd_count(secondary_pid) : -1);
+			       fds_min[0], fds_min[1]);
+			fds_min[0] = fds_min[1] = INT_MAX;
 			next_report += report_every;
 		}
 		if (t >= t_end)
@@ -696,10 +731,8 @@ static int run_lcore(void *arg)
 		}
 	}
 	/* the end: the RSS of the steady state, then everything freed and accounted for */
-	if (main_lcore) {
+	if (main_lcore)
 		ctl->rss_stop[proc] = rss_mb(getpid());
-		ctl->fds_stop[proc] = fd_count(getpid());
-	}
 	double t0 = now();
 	for (int i = 0; i < SLOTS; i++) {
 		if (!l->blk[i].p)
@@ -862,7 +895,8 @@ static void report(const char *when, double t, double rp, double rs, int fp, int
 	printf("soak %4.0f s%s: ops %lu (secondary %lu); malloc %lu/%lu/%lu alloc/realloc/free, "
 	       "memzone %lu/%lu/%lu reserve/lookup/free, fbarray %lu, alarm %lu/%lu/%lu set/fired/cancelled, "
 	       "intr %lu/%lu/%lu writes/callbacks/new handles, validate %lu blocks + %lu heap checks, "
-	       "nomem %lu; failures %d; RSS primary %.1f MB, secondary %.1f MB; fds %d, %d; "
+	       "nomem %lu; slowest step %.3f s, %lu over 1 s; failures %d; "
+	       "RSS primary %.1f MB, secondary %.1f MB; fds %d, %d (fewest in the interval, besides hugepages); "
 	       "free hugepages %ld (%d files ours)\n",
 	       t - t_start, when, (unsigned long)all_ops(),
 	       (unsigned long)proc_ops(1),
@@ -872,6 +906,8 @@ static void report(const char *when, double t, double rp, double rs, int fp, int
 	       (unsigned long)total(K_ALARM_SET), (unsigned long)total(K_ALARM_FIRED), (unsigned long)total(K_ALARM_CANCELLED),
 	       (unsigned long)total(K_INTR_WRITE), (unsigned long)total(K_INTR_CALLBACK), (unsigned long)total(K_INTR_CYCLE),
 	       (unsigned long)total(K_VALIDATE), (unsigned long)total(K_HEAP_CHECK), (unsigned long)total(K_NOMEM),
+	       (ctl->slowest_us[0] > ctl->slowest_us[1] ? ctl->slowest_us[0] : ctl->slowest_us[1]) / 1e6,
+	       (unsigned long)(ctl->slow[0] + ctl->slow[1]),
 	       ctl->failures[0] + ctl->failures[1], rp, rs, fp, fs, free_hugepages(), our_hugepage_files());
 	fflush(stdout);
 	if (reports++ == 1) {
@@ -1001,6 +1037,7 @@ int main(int argc, char **argv)
 	       (int)secondary_pid, hp_start);
 	t_start = now();
 	t_end = t_start + seconds;
+	ctl->t_start = t_start;
 	report(" (start)", t_start, rss_mb(getpid()), rss_mb(secondary_pid), fd_count(getpid()),
 	       fd_count(secondary_pid));
 	reports = 1; /* the next report is the first minute's */
@@ -1023,8 +1060,13 @@ int main(int argc, char **argv)
 		usleep(10000);
 	}
 	/* RSS as each process stopped, before freeing its blocks */
+	/* an interval that just began has no samples: the last report's stand */
+	if (fds_min[0] == INT_MAX) {
+		fds_min[0] = fds_last_p;
+		fds_min[1] = fds_last_s;
+	}
 	report(" (end)", t_stop, ctl->rss_stop[0], secondary_pid > 0 ? ctl->rss_stop[1] : -1,
-	       ctl->fds_stop[0], secondary_pid > 0 ? ctl->fds_stop[1] : -1);
+	       fds_min[0], fds_min[1]);
 	if (secondary_pid > 0 && status == -1) {
 		until = now() + 120;
 		while (now() < until && waitpid(secondary_pid, &status, WNOHANG) != secondary_pid)
