@@ -167,7 +167,11 @@ enum InitSequence {
                 try MemoryRequests.register()
             }
             try step("Cannot init memory") { () throws(Errno) -> (() -> Void)? in
-                try MemoryAttach.attach(config)
+                let detach = try MemoryAttach.attach(config)
+                // DPDK's order at cleanup: the channel closes before the memory detaches,
+                // so the primary never has a secondary follow it (or waits on one) while
+                // its lists go. The channel's own undo, later, then has nothing to do
+                return { MPChannel.stop(); detach() }
             }
         }
         // memory comes before this (lead); then the memzone table and the malloc heaps

@@ -160,9 +160,16 @@ enum MPChannel {
         return { stop() }
     }
 
-    /// The undo: stops rte_mp_handle, closes and removes the socket, and ends the
-    /// requests still waiting (sync ones time out; async ones are dropped without
-    /// their callback, their alarms being gone with the interrupt thread).
+    /// The undo: removes the socket from the directory, lets rte_mp_handle answer what
+    /// it already received and stop, closes the socket, and ends the requests still
+    /// waiting (sync ones time out; async ones are dropped without their callback, their
+    /// alarms being gone with the interrupt thread). Again after that, it does nothing.
+    ///
+    /// The order matters to the peers: from the unlink on, a request to this process
+    /// fails at once and the primary counts it gone (as a secondary that exited); a
+    /// request that got here before is still answered through the open socket. Closing
+    /// first (as this did) left the primary waiting its 5 s on a memory sync that a
+    /// leaving secondary had received (make soak, test_mp_cleanup_sync).
     static func stop() {
         let s = mpState
         s.lock()
@@ -170,24 +177,31 @@ enum MPChannel {
         let own = s.pointee.own
         let running = s.pointee.threadRunning
         let tid = s.pointee.thread
-        s.pointee.fd = -1
+        let fromHandler = running && pthread_equal(tid, pthread_self()) != 0
         s.pointee.own = nil
         s.pointee.stopping = true
-        s.pointee.threadRunning = false
+        // cleanup from an action: the socket goes now (its thread stops after the action
+        // and must not read from a number that may name another file by then)
+        if fromHandler || !running { s.pointee.fd = -1 }
+        if fromHandler { s.pointee.threadRunning = false }
         s.unlock()
-        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }   // wakes the thread out of recvmsg
+        if let own { _ = own.withPath { unlink($0) } }
+        // wakes the thread out of recvmsg: what is queued is still received, then 0.
+        // Reading only: its answers still go out through this socket
+        if fd >= 0 { shutdown(fd, Int32(SHUT_RD)) }
         if running {
-            if pthread_equal(tid, pthread_self()) != 0 {
-                pthread_detach(tid)   // cleanup from an action: the thread ends after it
+            if fromHandler {
+                pthread_detach(tid)   // the thread ends after the action
             } else {
                 pthread_join(tid, nil)
             }
         }
+        s.lock()
+        s.pointee.fd = -1
+        s.pointee.threadRunning = false
+        s.unlock()
         if fd >= 0 { close(fd) }
-        if let own {
-            _ = own.withPath { unlink($0) }
-            if isPrimary { MPSocket.removeDeadSecondaries(in: s.pointee.directory) }
-        }
+        if own != nil && isPrimary { MPSocket.removeDeadSecondaries(in: s.pointee.directory) }
         MPPeerCache.unwatch()
         MPRequests.abandonAll()
         s.lock()
@@ -316,11 +330,12 @@ private func mpReceiveLoop() {
     var iov = iovec()
     while true {
         // cleanup from an action on this thread closed the socket: its number may
-        // already name another file
+        // already name another file. Any other stop keeps it open until this thread
+        // has drained what was queued (recvmsg then returns 0)
         s.lock()
-        let stopping = s.pointee.stopping
+        let closed = s.pointee.stopping && s.pointee.fd != fd
         s.unlock()
-        if stopping { return }
+        if closed { return }
         wire.initialize(to: eal_mp_wire())
         from.initialize(to: sockaddr_un())
         iov.iov_base = UnsafeMutableRawPointer(wire)
