@@ -282,6 +282,8 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         _ = rte_malloc_get_socket_stats(0, &baseline)
         // libFuzzer ends with exit(): the runtime directory goes with the EAL
         atexit { _ = rte_eal_cleanup() }
-        runLibFuzzer(testOneInput)
+        // the arguments stay reachable until exit (the EAL may keep pointers into them):
+        // otherwise the leak checker at exit reports the array
+        withExtendedLifetime(cargv) { runLibFuzzer(testOneInput) }
     }
 }

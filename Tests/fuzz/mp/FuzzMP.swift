@@ -18,7 +18,10 @@ let peerB = try! MPAddress(path: "/tmp/swifteal-fuzz-mp/mp_socket_7_abc")
 let names = ["fz_action", "fz_c", "fz_null", "fz_request", "fz_fail"]
 
 /// What the actions saw during one input.
+// Safe: libFuzzer runs the inputs on one thread, and the actions run inside the
+// MPChannel.handle call the input makes (no rte_mp_handle thread is started).
 nonisolated(unsafe) var actionCalls = 0
+// Safe: as actionCalls.
 nonisolated(unsafe) var handedFds: [Int32] = []
 
 /// The checks a well-formed message passes before any action sees it.
