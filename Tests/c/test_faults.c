@@ -1073,7 +1073,11 @@ static int primary(int argc, char **argv)
 		printf("primary: init failed %d\n", rte_errno);
 		return 1;
 	}
-	printf("ready\n");
+	/* one write: printf("ready\n") becomes puts, two writes on an unbuffered stdout, and
+	 * the parent, done reading at "ready", could close the pipe before the newline
+	 * came (SIGPIPE killed this primary under load) */
+	if (write(1, "ready\n", 6) != 6)
+		return 1;
 	char c;
 	while (read(0, &c, 1) > 0)
 		;

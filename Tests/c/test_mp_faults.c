@@ -5,6 +5,7 @@
  *  - a stopped secondary makes a request time out after the time given, sync and
  *    async; its late answers are dropped and the next request is answered right;
  *  - a secondary killed while a request waits for it: the request times out cleanly;
+ *  - a secondary closing its socket as the primary sends (EPIPE): gone, not waited for;
  *  - datagrams that are not messages (empty, short, oversized, with fds) are dropped
  *    with their fds closed, and rte_mp_handle keeps serving;
  *  - a secondary whose primary was killed gets ECONNREFUSED at once, and
@@ -274,6 +275,29 @@ int main(int argc, char **argv)
 	CHECK_EQ(wait_async(1.0), 1);
 	CHECK_EQ(seen.nb_sent, 0);
 	CHECK_EQ(mp_count_sockets(dir), 0);
+
+	/* a secondary in the middle of closing its socket (shut down for reading, as the
+	 * kernel marks it before it goes): sendmsg says EPIPE; the peer is gone, its socket
+	 * removed, nothing waited for */
+	for (int kind = 0; kind < 2; kind++) {
+		int fake = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s/mp_socket_999999_closing%d", dir, kind);
+		CHECK_EQ(bind(fake, (struct sockaddr *)&a, sizeof(a)), 0);
+		CHECK_EQ(shutdown(fake, SHUT_RD), 0);
+		CHECK_EQ(mp_count_sockets(dir), 1);
+		if (kind == 0) {
+			mp_msg(&m, "echo", "closing?");
+			CHECK_EQ(rte_mp_sendmsg(&m), 0);
+		} else {
+			CHECK_EQ(broadcast("closing?", 1000, &sent, &received, NULL, &dt), 0);
+			CHECK_EQ(sent, 0);
+			CHECK(dt < 1.0);
+		}
+		CHECK_EQ(mp_count_sockets(dir), 0);
+		close(fake);
+		unlink(a.sun_path);
+	}
 
 	/* a stopped secondary: the request times out after the time given */
 	CHECK_EQ(mp_spawn(&c, "idle", PREFIX, "secondary", NULL), 0);

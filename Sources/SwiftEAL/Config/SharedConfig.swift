@@ -16,8 +16,12 @@ struct SharedConfigMapping {
 }
 
 enum SharedConfig {
-    /// Where DPDK maps its first region on x86_64 when --base-virtaddr is not given.
-    static let defaultBaseAddress: UInt64 = 0x1_0000_0000
+    /// Where DPDK maps its first region on x86_64 when --base-virtaddr is not given. With
+    /// AddressSanitizer's runtime in the process that address is in its shadow gap, so the
+    /// kernel would put the config (and the memseg lists after it) wherever it likes and
+    /// no secondary could map them at the same place: there, a region above the shadow.
+    static let defaultBaseAddress: UInt64 = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+        ? 0x2000_0000_0000 : 0x1_0000_0000
 
     static var mappedLength: Int {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

@@ -319,7 +319,7 @@ enum HeapJournal {
         atomicMemoryFence(ordering: .sequentiallyConsistent)
         j.pointee.pid = 0
         if freed == 0 {
-            ealLog(7, "Process \(pid) died waiting for a malloc heap lock: its place in line was dropped")
+            ealLog(8, "Process \(pid) died waiting for a malloc heap lock: its place in line was dropped")
         } else {
             ealLog(undone ? 6 : 4, undone
                    ? "Process \(pid) died holding a malloc heap lock: its unfinished change was undone"

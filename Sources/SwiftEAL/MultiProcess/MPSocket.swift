@@ -150,7 +150,7 @@ enum MPSocket {
         }
         if r >= 0 { return .sent }
         let e = Errno(Int32(-r))
-        // a dead peer: ECONNREFUSED, or EPIPE through a socket connected to it before
+        // a dead peer: ECONNREFUSED, or EPIPE when it was closing its socket as we sent
         let dead = e == .ECONNREFUSED || e == .EPIPE
         if (dead && gone != .none) || (e == .ENOENT && gone == .refusedOrMissing) {
             if dead { _ = address.withPath { unlink($0) } }
